@@ -1,0 +1,373 @@
+package dev.herald.config;
+
+import dev.herald.model.NotificationMethod;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting Herald reads, declared once. Names, variables and defaults of the notification settings are the ones
+ * Coder documents; Herald's own settings use the {@code HERALD_} prefix. {@code docs/configuration.md} is generated
+ * from this list.
+ */
+public final class HeraldSettings {
+
+    private HeraldSettings() {}
+
+    static final String NOTIFICATIONS = "Notifications";
+    static final String EMAIL = "Email (SMTP)";
+    static final String WEBHOOK = "Webhook";
+    static final String KAFKA = "Kafka";
+    static final String SERVER = "Server";
+
+    // --- Notifications -------------------------------------------------------------------------------------------
+
+    public static final Setting<NotificationMethod> METHOD = Setting.builder(
+                    "notifications.method", NOTIFICATIONS, SettingType.oneOf(NotificationMethod.class))
+            .flag("--notifications-method")
+            .env("CODER_NOTIFICATIONS_METHOD")
+            .defaultValue("smtp")
+            .description("Which delivery method to use (available options: 'smtp', 'webhook'). A template's own"
+                    + " method, chosen per event, takes precedence.")
+            .build();
+
+    public static final Setting<Duration> DISPATCH_TIMEOUT = Setting.builder(
+                    "notifications.dispatchTimeout", NOTIFICATIONS, SettingType.positiveDuration())
+            .flag("--notifications-dispatch-timeout")
+            .env("CODER_NOTIFICATIONS_DISPATCH_TIMEOUT")
+            .defaultValue("1m")
+            .description("How long to wait while a notification is being sent before giving up.")
+            .build();
+
+    public static final Setting<Integer> MAX_SEND_ATTEMPTS = Setting.builder(
+                    "notifications.maxSendAttempts", NOTIFICATIONS, SettingType.integer(1, 1000))
+            .flag("--notifications-max-send-attempts")
+            .env("CODER_NOTIFICATIONS_MAX_SEND_ATTEMPTS")
+            .defaultValue("5")
+            .description("The upper limit of attempts to send a notification.")
+            .build();
+
+    public static final Setting<Duration> FETCH_INTERVAL = Setting.builder(
+                    "notifications.fetchInterval", NOTIFICATIONS, SettingType.positiveDuration())
+            .flag("--notifications-fetch-interval")
+            .env("CODER_NOTIFICATIONS_FETCH_INTERVAL")
+            .defaultValue("15s")
+            .description("How often the reconciler looks in PostgreSQL for messages that should be moving and are"
+                    + " not (a lost work token, an expired lease, an overdue retry).")
+            .build();
+
+    public static final Setting<Duration> RETRY_INTERVAL = Setting.builder(
+                    "notifications.retryInterval", NOTIFICATIONS, SettingType.positiveDuration())
+            .flag("--notifications-retry-interval")
+            .env("CODER_NOTIFICATIONS_RETRY_INTERVAL")
+            .defaultValue("5m")
+            .description("How long to wait after a temporary failure before the message is sent again.")
+            .build();
+
+    public static final Setting<Duration> LEASE_PERIOD = Setting.builder(
+                    "notifications.leasePeriod", NOTIFICATIONS, SettingType.positiveDuration())
+            .flag("--notifications-lease-period")
+            .env("CODER_NOTIFICATIONS_LEASE_PERIOD")
+            .defaultValue("2m")
+            .description("How long a dispatcher holds a message before another may take it over. Must be longer"
+                    + " than the dispatch timeout.")
+            .build();
+
+    public static final Setting<Integer> LEASE_COUNT = Setting.builder(
+                    "notifications.leaseCount", NOTIFICATIONS, SettingType.integer(1, 10_000))
+            .flag("--notifications-lease-count")
+            .env("CODER_NOTIFICATIONS_LEASE_COUNT")
+            .defaultValue("20")
+            .description("How many messages a dispatcher leases at once (the records of one Kafka poll).")
+            .build();
+
+    public static final Setting<Duration> STORE_SYNC_INTERVAL = Setting.builder(
+                    "notifications.storeSyncInterval", NOTIFICATIONS, SettingType.positiveDuration())
+            .flag("--notifications-store-sync-interval")
+            .env("CODER_NOTIFICATIONS_STORE_SYNC_INTERVAL")
+            .defaultValue("2s")
+            .description("How often buffered delivery outcomes are written back to PostgreSQL.")
+            .build();
+
+    public static final Setting<Integer> STORE_SYNC_BUFFER_SIZE = Setting.builder(
+                    "notifications.storeSyncBufferSize", NOTIFICATIONS, SettingType.integer(1, 100_000))
+            .flag("--notifications-store-sync-buffer-size")
+            .env("CODER_NOTIFICATIONS_STORE_SYNC_BUFFER_SIZE")
+            .defaultValue("50")
+            .description(
+                    "How many delivery outcomes are buffered before they are written back, whatever the" + " interval.")
+            .build();
+
+    public static final Setting<Duration> RETENTION = Setting.builder(
+                    "notifications.retention", NOTIFICATIONS, SettingType.positiveDuration())
+            .flag("--notifications-retention")
+            .env("HERALD_NOTIFICATIONS_RETENTION")
+            .defaultValue("7d")
+            .description("How long messages are kept, whatever their state, before they are deleted.")
+            .build();
+
+    public static final Setting<Integer> MAX_INFLIGHT_SENDS = Setting.builder(
+                    "notifications.maxInflightSends", NOTIFICATIONS, SettingType.integer(1, 10_000))
+            .flag("--notifications-max-inflight-sends")
+            .env("HERALD_NOTIFICATIONS_MAX_INFLIGHT_SENDS")
+            .defaultValue("32")
+            .description("How many sends one dispatcher replica runs at the same time.")
+            .build();
+
+    // --- Email ---------------------------------------------------------------------------------------------------
+
+    public static final Setting<String> EMAIL_FROM = Setting.builder("email.from", EMAIL, SettingType.STRING)
+            .flag("--notifications-email-from", "--email-from")
+            .env("CODER_NOTIFICATIONS_EMAIL_FROM", "CODER_EMAIL_FROM")
+            .description("The sender's address to use. A display name is allowed: \"Herald <herald@example.com>\".")
+            .build();
+
+    public static final Setting<HostPort> EMAIL_SMARTHOST = Setting.builder(
+                    "email.smarthost", EMAIL, SettingType.HOST_PORT)
+            .flag("--notifications-email-smarthost", "--email-smarthost")
+            .env("CODER_NOTIFICATIONS_EMAIL_SMARTHOST", "CODER_EMAIL_SMARTHOST")
+            .defaultValue("localhost:587")
+            .description("The SMTP relay to send messages through.")
+            .build();
+
+    public static final Setting<String> EMAIL_HELLO = Setting.builder("email.hello", EMAIL, SettingType.STRING)
+            .flag("--notifications-email-hello", "--email-hello")
+            .env("CODER_NOTIFICATIONS_EMAIL_HELLO", "CODER_EMAIL_HELLO")
+            .defaultValue("localhost")
+            .description("The hostname identifying the SMTP server.")
+            .build();
+
+    public static final Setting<String> EMAIL_AUTH_USERNAME = Setting.builder(
+                    "email.auth.username", EMAIL, SettingType.STRING)
+            .flag("--notifications-email-auth-username", "--email-auth-username")
+            .env("CODER_NOTIFICATIONS_EMAIL_AUTH_USERNAME", "CODER_EMAIL_AUTH_USERNAME")
+            .description("Username to use with PLAIN/LOGIN authentication.")
+            .build();
+
+    public static final Setting<Secret> EMAIL_AUTH_PASSWORD = Setting.builder(
+                    "email.auth.password", EMAIL, SettingType.SECRET)
+            .flag("--notifications-email-auth-password", "--email-auth-password")
+            .env("CODER_NOTIFICATIONS_EMAIL_AUTH_PASSWORD", "CODER_EMAIL_AUTH_PASSWORD")
+            .description("Password to use with PLAIN/LOGIN authentication.")
+            .secret()
+            .build();
+
+    public static final Setting<Path> EMAIL_AUTH_PASSWORD_FILE = Setting.builder(
+                    "email.auth.passwordFile", EMAIL, SettingType.PATH)
+            .flag("--notifications-email-auth-password-file", "--email-auth-password-file")
+            .env("CODER_NOTIFICATIONS_EMAIL_AUTH_PASSWORD_FILE", "CODER_EMAIL_AUTH_PASSWORD_FILE")
+            .description("File from which to load password for use with PLAIN/LOGIN authentication. It is read"
+                    + " again for every connection, so a rotated password is picked up without a restart.")
+            .build();
+
+    public static final Setting<String> EMAIL_AUTH_IDENTITY = Setting.builder(
+                    "email.auth.identity", EMAIL, SettingType.STRING)
+            .flag("--notifications-email-auth-identity", "--email-auth-identity")
+            .env("CODER_NOTIFICATIONS_EMAIL_AUTH_IDENTITY", "CODER_EMAIL_AUTH_IDENTITY")
+            .description("Identity to use with PLAIN authentication.")
+            .build();
+
+    public static final Setting<Boolean> EMAIL_FORCE_TLS = Setting.builder("email.forceTls", EMAIL, SettingType.BOOL)
+            .flag("--notifications-email-force-tls", "--email-force-tls")
+            .env("CODER_NOTIFICATIONS_EMAIL_FORCE_TLS", "CODER_EMAIL_FORCE_TLS")
+            .defaultValue("false")
+            .description("Force a TLS connection to the configured SMTP smarthost. If port 465 is used, TLS will be"
+                    + " forced. See https://datatracker.ietf.org/doc/html/rfc8314#section-3.3.")
+            .build();
+
+    public static final Setting<Boolean> EMAIL_TLS_STARTTLS = Setting.builder(
+                    "email.tls.startTls", EMAIL, SettingType.BOOL)
+            .flag("--notifications-email-tls-starttls", "--email-tls-starttls")
+            .env("CODER_NOTIFICATIONS_EMAIL_TLS_STARTTLS", "CODER_EMAIL_TLS_STARTTLS")
+            .defaultValue("false")
+            .description("Enable STARTTLS to upgrade insecure SMTP connections using TLS. Ignored if"
+                    + " CODER_NOTIFICATIONS_EMAIL_FORCE_TLS is set.")
+            .build();
+
+    public static final Setting<Boolean> EMAIL_TLS_SKIP_VERIFY = Setting.builder(
+                    "email.tls.skipVerify", EMAIL, SettingType.BOOL)
+            .flag("--notifications-email-tls-skip-verify", "--email-tls-skip-verify")
+            .env("CODER_NOTIFICATIONS_EMAIL_TLS_SKIPVERIFY", "CODER_EMAIL_TLS_SKIPVERIFY")
+            .defaultValue("false")
+            .description("Skip verification of the target server's certificate (insecure).")
+            .build();
+
+    public static final Setting<String> EMAIL_TLS_SERVER_NAME = Setting.builder(
+                    "email.tls.serverName", EMAIL, SettingType.STRING)
+            .flag("--notifications-email-tls-server-name", "--email-tls-server-name")
+            .env("CODER_NOTIFICATIONS_EMAIL_TLS_SERVERNAME", "CODER_EMAIL_TLS_SERVERNAME")
+            .description("Server name to verify against the target certificate.")
+            .build();
+
+    public static final Setting<Path> EMAIL_TLS_CERT_FILE = Setting.builder(
+                    "email.tls.certFile", EMAIL, SettingType.PATH)
+            .flag("--notifications-email-tls-cert-file", "--email-tls-cert-file")
+            .env("CODER_NOTIFICATIONS_EMAIL_TLS_CERTFILE", "CODER_EMAIL_TLS_CERTFILE")
+            .description("Certificate file to use (PEM), for servers that require a client certificate.")
+            .build();
+
+    public static final Setting<Path> EMAIL_TLS_CERT_KEY_FILE = Setting.builder(
+                    "email.tls.certKeyFile", EMAIL, SettingType.PATH)
+            .flag("--notifications-email-tls-cert-key-file", "--email-tls-cert-key-file")
+            .env("CODER_NOTIFICATIONS_EMAIL_TLS_CERTKEYFILE", "CODER_EMAIL_TLS_CERTKEYFILE")
+            .description("Certificate key file to use (PEM, PKCS#8).")
+            .build();
+
+    public static final Setting<Path> EMAIL_TLS_CA_CERT_FILE = Setting.builder(
+                    "email.tls.caCertFile", EMAIL, SettingType.PATH)
+            .flag("--notifications-email-tls-ca-cert-file", "--email-tls-ca-cert-file")
+            .env("CODER_NOTIFICATIONS_EMAIL_TLS_CACERTFILE", "CODER_EMAIL_TLS_CACERTFILE")
+            .description("CA certificate file (PEM) to trust instead of the system's certificate authorities.")
+            .build();
+
+    // --- Webhook -------------------------------------------------------------------------------------------------
+
+    public static final Setting<URI> WEBHOOK_ENDPOINT = Setting.builder("webhook.endpoint", WEBHOOK, SettingType.URL)
+            .flag("--notifications-webhook-endpoint")
+            .env("CODER_NOTIFICATIONS_WEBHOOK_ENDPOINT")
+            .description("The endpoint to which to send webhooks.")
+            .build();
+
+    // --- Kafka ---------------------------------------------------------------------------------------------------
+
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.builder(
+                    "kafka.bootstrapServers", KAFKA, SettingType.STRING)
+            .flag("--kafka-bootstrap-servers")
+            .env("HERALD_KAFKA_BOOTSTRAP_SERVERS")
+            .description("Kafka brokers to connect to (host:port, comma-separated). When empty, `herald server`"
+                    + " starts an embedded single-node broker for development.")
+            .build();
+
+    public static final Setting<String> KAFKA_TOPIC_PREFIX = Setting.builder(
+                    "kafka.topicPrefix", KAFKA, SettingType.STRING)
+            .flag("--kafka-topic-prefix")
+            .env("HERALD_KAFKA_TOPIC_PREFIX")
+            .defaultValue("notifications")
+            .description("Prefix of Herald's topics: <prefix>.smtp, <prefix>.webhook and <prefix>.retry.")
+            .build();
+
+    public static final Setting<Integer> KAFKA_TOPIC_PARTITIONS = Setting.builder(
+                    "kafka.topicPartitions", KAFKA, SettingType.integer(1, 10_000))
+            .flag("--kafka-topic-partitions")
+            .env("HERALD_KAFKA_TOPIC_PARTITIONS")
+            .defaultValue("6")
+            .description("Partitions of each topic Herald creates; the most dispatcher replicas per method that can"
+                    + " share the work.")
+            .build();
+
+    public static final Setting<Integer> KAFKA_TOPIC_REPLICATION_FACTOR = Setting.builder(
+                    "kafka.topicReplicationFactor", KAFKA, SettingType.integer(1, 32))
+            .flag("--kafka-topic-replication-factor")
+            .env("HERALD_KAFKA_TOPIC_REPLICATION_FACTOR")
+            .defaultValue("1")
+            .description("Replication factor of each topic Herald creates (3 in production).")
+            .build();
+
+    public static final Setting<Duration> KAFKA_MAX_POLL_INTERVAL = Setting.builder(
+                    "kafka.maxPollInterval", KAFKA, SettingType.positiveDuration())
+            .flag("--kafka-max-poll-interval")
+            .env("HERALD_KAFKA_MAX_POLL_INTERVAL")
+            .defaultValue("5m")
+            .description("The consumer's max.poll.interval.ms. Must be longer than the lease period.")
+            .build();
+
+    public static final Setting<Map<String, String>> KAFKA_PROPERTIES = Setting.builder(
+                    "kafka.properties", KAFKA, SettingType.KEY_VALUES)
+            .flag("--kafka-property")
+            .env("HERALD_KAFKA_PROPERTIES")
+            .description("Any Kafka client property, passed to every producer, consumer, admin and streams client"
+                    + " (for example security.protocol=SASL_SSL). Repeat the flag, or separate pairs with commas in"
+                    + " the variable. Values are never logged.")
+            .secret()
+            .repeatable()
+            .build();
+
+    // --- Server --------------------------------------------------------------------------------------------------
+
+    public static final Setting<Secret> POSTGRES_URL = Setting.builder("postgres.url", SERVER, SettingType.SECRET)
+            .flag("--postgres-url")
+            .env("CODER_PG_CONNECTION_URL")
+            .description("URL of a PostgreSQL database, as postgres://user:pass@host:port/db?sslmode=... or a JDBC"
+                    + " URL. When empty, `herald server` starts an embedded PostgreSQL in the data directory.")
+            .secret()
+            .build();
+
+    public static final Setting<URI> ACCESS_URL = Setting.builder("accessUrl", SERVER, SettingType.URL)
+            .flag("--access-url")
+            .env("CODER_ACCESS_URL")
+            .description("The URL users reach Herald at; links in notifications point here. Defaults to"
+                    + " http://<http-address>.")
+            .build();
+
+    public static final Setting<HostPort> HTTP_ADDRESS = Setting.builder("httpAddress", SERVER, SettingType.HOST_PORT)
+            .flag("--http-address")
+            .env("CODER_HTTP_ADDRESS")
+            .defaultValue("127.0.0.1:3000")
+            .description("HTTP bind address of the API, the web UI and the health checks.")
+            .build();
+
+    public static final Setting<String> PROMETHEUS_ADDRESS = Setting.builder(
+                    "prometheusAddress", SERVER, SettingType.STRING)
+            .flag("--prometheus-address")
+            .env("CODER_PROMETHEUS_ADDRESS")
+            .defaultValue("127.0.0.1:2112")
+            .description("The bind address to serve Prometheus metrics on; empty turns the endpoint off.")
+            .build();
+
+    public static final Setting<Boolean> VERBOSE = Setting.builder("verbose", SERVER, SettingType.BOOL)
+            .flag("--verbose", "-v")
+            .env("CODER_VERBOSE")
+            .defaultValue("false")
+            .description("Output debug-level logs.")
+            .build();
+
+    public static final Setting<Path> DATA_DIR = Setting.builder("dataDir", SERVER, SettingType.PATH)
+            .flag("--data-dir")
+            .env("HERALD_DATA_DIR")
+            .defaultValue("~/.herald")
+            .description("Where the embedded PostgreSQL and Kafka keep their data across restarts.")
+            .build();
+
+    /** Every setting, in documentation order. */
+    public static final List<Setting<?>> ALL = List.of(
+            METHOD,
+            DISPATCH_TIMEOUT,
+            MAX_SEND_ATTEMPTS,
+            FETCH_INTERVAL,
+            RETRY_INTERVAL,
+            LEASE_PERIOD,
+            LEASE_COUNT,
+            STORE_SYNC_INTERVAL,
+            STORE_SYNC_BUFFER_SIZE,
+            RETENTION,
+            MAX_INFLIGHT_SENDS,
+            EMAIL_FROM,
+            EMAIL_SMARTHOST,
+            EMAIL_HELLO,
+            EMAIL_AUTH_USERNAME,
+            EMAIL_AUTH_PASSWORD,
+            EMAIL_AUTH_PASSWORD_FILE,
+            EMAIL_AUTH_IDENTITY,
+            EMAIL_FORCE_TLS,
+            EMAIL_TLS_STARTTLS,
+            EMAIL_TLS_SKIP_VERIFY,
+            EMAIL_TLS_SERVER_NAME,
+            EMAIL_TLS_CERT_FILE,
+            EMAIL_TLS_CERT_KEY_FILE,
+            EMAIL_TLS_CA_CERT_FILE,
+            WEBHOOK_ENDPOINT,
+            KAFKA_BOOTSTRAP_SERVERS,
+            KAFKA_TOPIC_PREFIX,
+            KAFKA_TOPIC_PARTITIONS,
+            KAFKA_TOPIC_REPLICATION_FACTOR,
+            KAFKA_MAX_POLL_INTERVAL,
+            KAFKA_PROPERTIES,
+            POSTGRES_URL,
+            ACCESS_URL,
+            HTTP_ADDRESS,
+            PROMETHEUS_ADDRESS,
+            VERBOSE,
+            DATA_DIR);
+}

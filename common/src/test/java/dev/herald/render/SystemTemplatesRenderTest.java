@@ -1,0 +1,168 @@
+package dev.herald.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.db.Migrations;
+import dev.herald.model.MessagePayload;
+import dev.herald.model.MessagePayload.Action;
+import dev.herald.model.SystemTemplates;
+import dev.herald.testing.PostgresExtension;
+import dev.herald.testing.TestData;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The seeded templates, enqueued through SQL and rendered from the stored payload. */
+class SystemTemplatesRenderTest {
+
+    @RegisterExtension
+    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+
+    private static final URI ACCESS_URL = URI.create("https://herald.example.com/");
+
+    private final TestData data = new TestData(postgres.dataSource());
+    private final ObjectMapper json = new ObjectMapper();
+    private final TemplateRenderer renderer = TemplateRenderer.verbatim(ACCESS_URL);
+
+    @Test
+    void workspaceDeletedRendersTheDocumentedExample() throws Exception {
+        UUID danny = data.user()
+                .username("danny")
+                .name("danny")
+                .email("danny@example.com")
+                .insert();
+        UUID message = enqueue(
+                SystemTemplates.WORKSPACE_DELETED,
+                danny,
+                Map.of("name", "my-workspace", "reason", "initiated by user", "initiator", "danny"));
+
+        RenderedMessage rendered = render(message);
+
+        assertThat(rendered.title()).isEqualTo("Workspace \"my-workspace\" deleted");
+        assertThat(rendered.bodyMarkdown())
+                .isEqualTo("Hi danny\n\nYour workspace my-workspace was deleted.\n"
+                        + "The specified reason was \"initiated by user (danny)\".");
+        assertThat(rendered.actions())
+                .containsExactly(
+                        new Action("View workspaces", "https://herald.example.com/workspaces"),
+                        new Action("View templates", "https://herald.example.com/templates"));
+    }
+
+    @Test
+    void anOptionalLabelThatIsAbsentLeavesNoTrace() throws Exception {
+        UUID user = data.user().name("Ada").insert();
+        UUID message = enqueue(
+                SystemTemplates.WORKSPACE_DELETED, user, Map.of("name", "w", "reason", "autodeleted due to dormancy"));
+
+        assertThat(render(message).bodyMarkdown())
+                .endsWith("The specified reason was \"autodeleted due to dormancy\".");
+    }
+
+    @Test
+    void everySeededTemplateRendersWithTheLabelsItNames() throws Exception {
+        UUID user = data.user().name("Grace").insert();
+        for (UUID template : SystemTemplates.ALL) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String label : requiredLabels(template)) {
+                labels.put(label, "value-of-" + label);
+            }
+            RenderedMessage rendered = render(enqueue(template, user, labels));
+
+            assertThat(rendered.title())
+                    .as("title of %s", template)
+                    .isNotBlank()
+                    .doesNotContain("{{");
+            assertThat(rendered.bodyMarkdown())
+                    .as("body of %s", template)
+                    .isNotBlank()
+                    .doesNotContain("{{");
+            labels.values()
+                    .forEach(value -> assertThat(rendered.title() + rendered.bodyMarkdown())
+                            .as("%s uses every label it requires", template)
+                            .contains(value));
+            rendered.actions()
+                    .forEach(action -> assertThat(action.url())
+                            .as("action of %s", template)
+                            .startsWith("https://herald.example.com")
+                            .doesNotContain("{{"));
+        }
+    }
+
+    @Test
+    void aMissingVariableIsAnErrorThatNamesTheTemplate() {
+        MessagePayload payload = new MessagePayload(
+                "1.2",
+                "Broken",
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "a@example.com",
+                "A",
+                "a",
+                null,
+                Map.of(),
+                null,
+                null);
+
+        assertThatThrownBy(() -> renderer.render("Broken", "Hello {{labels.missing}}", "body", payload))
+                .isInstanceOf(TemplateRenderException.class)
+                .hasMessageContaining("template \"Broken\" could not render its title");
+    }
+
+    private RenderedMessage render(UUID message) throws Exception {
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT t.name, t.title_template, t.body_template, m.payload
+                        FROM notification_messages m JOIN notification_templates t ON t.id = m.notification_template_id
+                        WHERE m.id = ?
+                        """)) {
+            statement.setObject(1, message);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                MessagePayload payload = json.readValue(row.getString("payload"), MessagePayload.class);
+                return renderer.render(
+                        row.getString("name"),
+                        row.getString("title_template"),
+                        row.getString("body_template"),
+                        payload);
+            }
+        }
+    }
+
+    private String[] requiredLabels(UUID template) throws SQLException {
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT required_labels FROM notification_templates WHERE id = ?")) {
+            statement.setObject(1, template);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                String[] labels = (String[]) row.getArray(1).getArray();
+                Arrays.sort(labels);
+                return labels;
+            }
+        }
+    }
+
+    private UUID enqueue(UUID template, UUID user, Map<String, String> labels) throws Exception {
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, '{}'::jsonb, 'render-test')")) {
+            statement.setObject(1, template);
+            statement.setObject(2, user);
+            statement.setString(3, json.writeValueAsString(labels));
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getObject(1, UUID.class);
+            }
+        }
+    }
+}

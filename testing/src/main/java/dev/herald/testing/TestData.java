@@ -1,0 +1,113 @@
+package dev.herald.testing;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * Builders that put rows straight into Herald's tables, for test setup. They write SQL rather than going through
+ * Herald's code so that a test of that code never depends on the code under test to arrange its data.
+ */
+public final class TestData {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final DataSource dataSource;
+
+    public TestData(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public UserBuilder user() {
+        return new UserBuilder();
+    }
+
+    /** Records the user's choice for one template, as the preferences page would. */
+    public void setPreference(UUID userId, UUID templateId, boolean disabled) {
+        update("""
+                INSERT INTO notification_preferences (user_id, notification_template_id, disabled, created_at, updated_at)
+                VALUES (?, ?, ?, now(), now())
+                ON CONFLICT (user_id, notification_template_id)
+                DO UPDATE SET disabled = EXCLUDED.disabled, updated_at = now()
+                """, userId, templateId, disabled);
+    }
+
+    private void update(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** A user with unique defaults; override what the test cares about. */
+    public final class UserBuilder {
+        private final int n = SEQUENCE.incrementAndGet();
+        private UUID id = UUID.randomUUID();
+        private String username = "user" + n;
+        private String email = "user" + n + "@example.com";
+        private String name = "User " + n;
+        private List<String> roles = List.of("member");
+        private String status = "active";
+
+        public UserBuilder id(UUID value) {
+            this.id = value;
+            return this;
+        }
+
+        public UserBuilder username(String value) {
+            this.username = value;
+            return this;
+        }
+
+        public UserBuilder email(String value) {
+            this.email = value;
+            return this;
+        }
+
+        public UserBuilder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        public UserBuilder roles(String... values) {
+            this.roles = List.of(values);
+            return this;
+        }
+
+        public UserBuilder status(String value) {
+            this.status = value;
+            return this;
+        }
+
+        /** Inserts the user and returns its id. */
+        public UUID insert() {
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement statement = connection.prepareStatement("""
+                            INSERT INTO users (id, email, username, name, roles, status, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?::user_status, now(), now())
+                            """)) {
+                Array roleArray = connection.createArrayOf("text", roles.toArray());
+                statement.setObject(1, id);
+                statement.setString(2, email);
+                statement.setString(3, username);
+                statement.setString(4, name);
+                statement.setArray(5, roleArray);
+                statement.setString(6, status);
+                statement.executeUpdate();
+                return id;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+    }
+}
