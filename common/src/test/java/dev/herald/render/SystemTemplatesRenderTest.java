@@ -86,8 +86,9 @@ class SystemTemplatesRenderTest {
                     .as("body of %s", template)
                     .isNotBlank()
                     .doesNotContain("{{");
+            String everything = rendered.title() + rendered.bodyMarkdown() + rendered.actions();
             labels.values()
-                    .forEach(value -> assertThat(rendered.title() + rendered.bodyMarkdown())
+                    .forEach(value -> assertThat(everything)
                             .as("%s uses every label it requires", template)
                             .contains(value));
             rendered.actions()

@@ -1,0 +1,161 @@
+package dev.herald.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The build guards the map of DESIGN.md: dependencies point one way (every module may use common, no worker module
+ * uses another, only server knows them all) and the pure packages stay free of I/O.
+ */
+class ArchitectureTest {
+
+    /** The package each worker module keeps its code in. */
+    private static final Map<String, String> WORKER_PACKAGES = Map.of(
+            "producer", "dev.herald.producer..",
+            "dispatcher-smtp", "dev.herald.smtp..",
+            "dispatcher-webhook", "dev.herald.webhook..",
+            "retry-scheduler", "dev.herald.retry..");
+
+    /** Packages of pure functions: values in, values out. */
+    private static final String[] PURE_PACKAGES = {
+        "dev.herald.model..", "dev.herald.render..", "dev.herald.config", "dev.herald.config.cli"
+    };
+
+    /** What counts as I/O: databases, brokers, networks, mail, files. */
+    private static final String[] IO_PACKAGES = {
+        "java.sql..",
+        "javax.sql..",
+        "java.net.http..",
+        "javax.net..",
+        "org.postgresql..",
+        "com.zaxxer..",
+        "org.flywaydb..",
+        "org.apache.kafka..",
+        "io.debezium..",
+        "jakarta.mail..",
+        "org.apache.hc..",
+        "com.sun.net.httpserver.."
+    };
+
+    private static final Path ROOT = Path.of(System.getProperty("herald.project.root", ".."));
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importHeraldClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.herald");
+    }
+
+    @ParameterizedTest(name = "{0} depends on no other Herald module than common")
+    @ValueSource(strings = {"producer", "dispatcher-smtp", "dispatcher-webhook", "retry-scheduler"})
+    void aWorkerModuleUsesOnlyCommon(String module) throws Exception {
+        assertThat(heraldDependencies(module, false)).containsExactly("herald-common");
+    }
+
+    @Test
+    void commonUsesNoOtherHeraldModule() throws Exception {
+        assertThat(heraldDependencies("common", false)).isEmpty();
+    }
+
+    @Test
+    void onlyTheServerKnowsEveryModule() throws Exception {
+        assertThat(heraldDependencies("server", false))
+                .containsExactlyInAnyOrder(
+                        "herald-common",
+                        "herald-producer",
+                        "herald-dispatcher-smtp",
+                        "herald-dispatcher-webhook",
+                        "herald-retry-scheduler");
+    }
+
+    @Test
+    void workerPackagesDoNotUseEachOther() {
+        // Until every worker module has code, a slice may be empty; the Maven check above holds regardless.
+        slices().matching("dev.herald.(producer|smtp|webhook|retry)..")
+                .should()
+                .notDependOnEachOther()
+                .allowEmptyShould(true)
+                .check(production);
+    }
+
+    @Test
+    void commonDoesNotReachIntoWorkersOrTheServer() {
+        List<String> forbidden = new ArrayList<>(WORKER_PACKAGES.values());
+        forbidden.add("dev.herald.server..");
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.herald.config..", "dev.herald.model..", "dev.herald.db..", "dev.herald.render..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(forbidden.toArray(String[]::new))
+                .check(production);
+    }
+
+    @Test
+    void purePackagesDoNoIo() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(PURE_PACKAGES)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(IO_PACKAGES)
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.nio.file.Files")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.net.Socket")
+                .check(production);
+    }
+
+    @Test
+    void theImportSawHeraldsCode() {
+        assertThat(production.containPackage("dev.herald.config")).isTrue();
+        assertThat(production.containPackage("dev.herald.render")).isTrue();
+    }
+
+    /** Herald modules the module's pom depends on; test-scoped ones (the fixtures) only when asked. */
+    private static List<String> heraldDependencies(String module, boolean includeTestScope) throws Exception {
+        Path pom = ROOT.resolve(module).resolve("pom.xml");
+        assertThat(pom).exists();
+        Document document =
+                DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Files.newInputStream(pom));
+        NodeList dependencies = document.getElementsByTagName("dependency");
+        List<String> herald = new ArrayList<>();
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element dependency = (Element) dependencies.item(i);
+            String group = text(dependency, "groupId");
+            String scope = text(dependency, "scope");
+            if ("dev.herald".equals(group) && (includeTestScope || !"test".equals(scope))) {
+                herald.add(text(dependency, "artifactId"));
+            }
+        }
+        return herald;
+    }
+
+    private static String text(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
+    }
+}
