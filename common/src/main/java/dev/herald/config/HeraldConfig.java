@@ -13,6 +13,7 @@ public record HeraldConfig(
         EmailConfig email,
         WebhookConfig webhook,
         KafkaConfig kafka,
+        RelayConfig relay,
         ServerConfig server) {
 
     /**
@@ -27,6 +28,7 @@ public record HeraldConfig(
                 EmailConfig.from(values),
                 WebhookConfig.from(values),
                 KafkaConfig.from(values),
+                RelayConfig.from(values),
                 ServerConfig.from(values));
         config.checkAcrossComponents(values);
         if (!values.problems().isEmpty()) {

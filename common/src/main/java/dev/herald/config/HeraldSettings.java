@@ -20,6 +20,7 @@ public final class HeraldSettings {
     static final String EMAIL = "Email (SMTP)";
     static final String WEBHOOK = "Webhook";
     static final String KAFKA = "Kafka";
+    static final String RELAY = "CDC relay";
     static final String SERVER = "Server";
 
     // --- Notifications -------------------------------------------------------------------------------------------
@@ -284,6 +285,34 @@ public final class HeraldSettings {
             .repeatable()
             .build();
 
+    // --- CDC relay -----------------------------------------------------------------------------------------------
+
+    public static final Setting<String> RELAY_SLOT_NAME = Setting.builder("relay.slotName", RELAY, SettingType.STRING)
+            .flag("--relay-slot-name")
+            .env("HERALD_RELAY_SLOT_NAME")
+            .defaultValue("herald_relay")
+            .description("The logical replication slot the CDC relay streams from. One slot per Herald deployment;"
+                    + " every relay replica of the deployment names the same one.")
+            .build();
+
+    public static final Setting<Duration> RELAY_HEARTBEAT_INTERVAL = Setting.builder(
+                    "relay.heartbeatInterval", RELAY, SettingType.positiveDuration())
+            .flag("--relay-heartbeat-interval")
+            .env("HERALD_RELAY_HEARTBEAT_INTERVAL")
+            .defaultValue("10s")
+            .description("How often the relay confirms its position to PostgreSQL while no message is written, so"
+                    + " that the slot does not hold back write-ahead log.")
+            .build();
+
+    public static final Setting<Duration> RELAY_PENDING_GRACE = Setting.builder(
+                    "relay.pendingGrace", RELAY, SettingType.positiveDuration())
+            .flag("--relay-pending-grace")
+            .env("HERALD_RELAY_PENDING_GRACE")
+            .defaultValue("1m")
+            .description("How long a message may stay pending before the reconciler assumes the relay missed it"
+                    + " and issues its work token itself.")
+            .build();
+
     // --- Server --------------------------------------------------------------------------------------------------
 
     public static final Setting<Secret> POSTGRES_URL = Setting.builder("postgres.url", SERVER, SettingType.SECRET)
@@ -364,6 +393,9 @@ public final class HeraldSettings {
             KAFKA_TOPIC_REPLICATION_FACTOR,
             KAFKA_MAX_POLL_INTERVAL,
             KAFKA_PROPERTIES,
+            RELAY_SLOT_NAME,
+            RELAY_HEARTBEAT_INTERVAL,
+            RELAY_PENDING_GRACE,
             POSTGRES_URL,
             ACCESS_URL,
             HTTP_ADDRESS,

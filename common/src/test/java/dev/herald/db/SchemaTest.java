@@ -249,7 +249,7 @@ class SchemaTest {
         assertThatThrownBy(() -> enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"t\"}"))
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("HN001");
-                    assertThat(e.getMessage()).contains("has disabled notification template");
+                    assertThat(e.getMessage()).contains("has disabled");
                 });
         assertThatThrownBy(
                         () -> insertDirectly(user, Instant.now(), "smtp", "{}", null, SystemTemplates.TEMPLATE_DELETED))

@@ -85,6 +85,11 @@ final class SharedPostgres {
     }
 
     void dropDatabase(String database) {
+        // Logical slots pin their database: end their senders, then drop them, before the database can go.
+        execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '" + database
+                + "' AND active_pid IS NOT NULL");
+        execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + database
+                + "' AND NOT active");
         execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
 

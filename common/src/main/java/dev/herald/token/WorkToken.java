@@ -1,0 +1,12 @@
+package dev.herald.token;
+
+import dev.herald.model.NotificationMethod;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A Kafka record's value: a pointer to a row of {@code notification_messages}, never its state. A token may be
+ * duplicated or lost; the row decides what happens.
+ */
+public record WorkToken(
+        UUID messageId, NotificationMethod method, UUID templateId, UUID userId, Instant createdAt, int attemptCount) {}

@@ -1,0 +1,167 @@
+package dev.herald.producer;
+
+import static dev.herald.model.SystemTemplates.*;
+
+import dev.herald.model.UserRole;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Something that happened, with the notices it causes: each a template, its labels and the documented recipients.
+ * Workspace events go to the workspace owner; account events go to every active owner and user-admin (and, for
+ * suspension and activation, to the user themself); Template Deleted goes to every template-admin.
+ */
+public record Event(String name, List<Notice> notices) {
+
+    /** One template sent to some recipients with some labels. */
+    public record Notice(UUID templateId, Recipients recipients, Map<String, String> labels) {
+        public Notice {
+            labels = Map.copyOf(labels);
+        }
+    }
+
+    public Event {
+        notices = List.copyOf(notices);
+    }
+
+    private static final Set<UserRole> ACCOUNT_ADMINS = Set.of(UserRole.OWNER, UserRole.USER_ADMIN);
+
+    public static Event workspaceDeleted(UUID owner, String workspaceName, String reason, String initiator) {
+        return toOwner(
+                "workspace-deleted",
+                WORKSPACE_DELETED,
+                owner,
+                labels("name", workspaceName, "reason", reason, "initiator", initiator));
+    }
+
+    public static Event workspaceManualBuildFailed(
+            UUID owner,
+            String ownerUsername,
+            String workspaceName,
+            String templateName,
+            String templateVersionName,
+            String initiator,
+            int buildNumber) {
+        return toOwner(
+                "workspace-manual-build-failed",
+                WORKSPACE_MANUAL_BUILD_FAILED,
+                owner,
+                labels(
+                        "name",
+                        workspaceName,
+                        "template_name",
+                        templateName,
+                        "template_version_name",
+                        templateVersionName,
+                        "initiator",
+                        initiator,
+                        "workspace_owner_username",
+                        ownerUsername,
+                        "workspace_build_number",
+                        String.valueOf(buildNumber)));
+    }
+
+    public static Event workspaceAutobuildFailed(UUID owner, String workspaceName, String reason) {
+        return toOwner(
+                "workspace-autobuild-failed",
+                WORKSPACE_AUTOBUILD_FAILED,
+                owner,
+                labels("name", workspaceName, "reason", reason));
+    }
+
+    public static Event workspaceAutoUpdated(
+            UUID owner, String workspaceName, String templateVersionName, String templateVersionMessage) {
+        return toOwner(
+                "workspace-auto-updated",
+                WORKSPACE_AUTO_UPDATED,
+                owner,
+                labels(
+                        "name",
+                        workspaceName,
+                        "template_version_name",
+                        templateVersionName,
+                        "template_version_message",
+                        templateVersionMessage));
+    }
+
+    public static Event workspaceDormant(UUID owner, String workspaceName, String reason, String timeTilDormant) {
+        return toOwner(
+                "workspace-dormant",
+                WORKSPACE_DORMANT,
+                owner,
+                labels("name", workspaceName, "reason", reason, "timeTilDormant", timeTilDormant));
+    }
+
+    public static Event workspaceMarkedForDeletion(
+            UUID owner, String workspaceName, String reason, String timeTilDeletion) {
+        return toOwner(
+                "workspace-marked-for-deletion",
+                WORKSPACE_MARKED_FOR_DELETION,
+                owner,
+                labels("name", workspaceName, "reason", reason, "timeTilDormant", timeTilDeletion));
+    }
+
+    public static Event userAccountCreated(UUID createdUser, String createdUsername, String initiator) {
+        return new Event(
+                "user-account-created",
+                List.of(new Notice(
+                        USER_ACCOUNT_CREATED,
+                        new Recipients.WithRole(ACCOUNT_ADMINS, createdUser),
+                        labels("created_account_name", createdUsername, "initiator", initiator))));
+    }
+
+    /** The account may already be gone, so it is named rather than referenced. */
+    public static Event userAccountDeleted(String deletedUsername, String initiator) {
+        return new Event(
+                "user-account-deleted",
+                List.of(new Notice(
+                        USER_ACCOUNT_DELETED,
+                        new Recipients.WithRole(ACCOUNT_ADMINS, null),
+                        labels("deleted_account_name", deletedUsername, "initiator", initiator))));
+    }
+
+    public static Event userAccountSuspended(UUID user, String username, String initiator) {
+        Map<String, String> labels = labels("suspended_account_name", username, "initiator", initiator);
+        return new Event(
+                "user-account-suspended",
+                List.of(
+                        new Notice(USER_ACCOUNT_SUSPENDED, new Recipients.WithRole(ACCOUNT_ADMINS, user), labels),
+                        new Notice(YOUR_ACCOUNT_SUSPENDED, new Recipients.User(user), labels)));
+    }
+
+    public static Event userAccountActivated(UUID user, String username, String initiator) {
+        Map<String, String> labels = labels("activated_account_name", username, "initiator", initiator);
+        return new Event(
+                "user-account-activated",
+                List.of(
+                        new Notice(USER_ACCOUNT_ACTIVATED, new Recipients.WithRole(ACCOUNT_ADMINS, user), labels),
+                        new Notice(YOUR_ACCOUNT_ACTIVATED, new Recipients.User(user), labels)));
+    }
+
+    public static Event templateDeleted(String templateName, String initiator) {
+        return new Event(
+                "template-deleted",
+                List.of(new Notice(
+                        TEMPLATE_DELETED,
+                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
+                        labels("name", templateName, "initiator", initiator))));
+    }
+
+    private static Event toOwner(String name, UUID template, UUID owner, Map<String, String> labels) {
+        return new Event(name, List.of(new Notice(template, new Recipients.User(owner), labels)));
+    }
+
+    /** Pairs of key and value; a null or blank value is left out, so optional labels stay optional. */
+    private static Map<String, String> labels(String... pairs) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null && !pairs[i + 1].isBlank()) {
+                labels.put(pairs[i], pairs[i + 1]);
+            }
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,302 @@
+package dev.herald.producer.relay;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.herald.config.KafkaConfig;
+import dev.herald.config.RelayConfig;
+import dev.herald.db.DatabaseUrl;
+import dev.herald.kafka.KafkaClients;
+import dev.herald.token.TopicNames;
+import dev.herald.token.WorkToken;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams every committed INSERT into {@code notification_messages} to the Kafka topic of its method, as a work
+ * token. Any number of replicas may run; the one holding the advisory lock streams, the others wait and take over
+ * when it dies. Delivery to Kafka is at least once: a change is marked processed only after Kafka acknowledged its
+ * token, and the position is kept in a Kafka topic, so a restarted relay resumes where the last one stopped.
+ */
+public final class CdcRelay implements AutoCloseable {
+
+    /** The publication the migrations create; the relay never creates or alters one. */
+    public static final String PUBLICATION = "herald_notification_messages";
+
+    private static final Logger log = LoggerFactory.getLogger(CdcRelay.class);
+    private static final Duration ENGINE_RESTART_BACKOFF = Duration.ofSeconds(2);
+
+    /** Where the relay reads and writes, and how often it checks that it is still the leader. */
+    public record Settings(
+            DatabaseUrl database,
+            String bootstrapServers,
+            KafkaConfig kafka,
+            RelayConfig relay,
+            Duration leadershipCheckInterval) {}
+
+    private final Settings settings;
+    private final Clock clock;
+    private final RelayMetrics metrics;
+    private final TopicNames topics;
+    private final Leadership leadership;
+    private final ExecutorService engineExecutor = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("herald-relay-engine").daemon().factory());
+    private final Thread loop;
+
+    private volatile boolean running;
+    private volatile boolean leader;
+    private volatile boolean streaming;
+    private volatile boolean engineFailed;
+    private volatile long nextEngineStartMillis;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private Future<?> engineRun;
+    private TokenPublisher publisher;
+
+    public CdcRelay(Settings settings, MetricRegistry registry, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = new RelayMetrics(registry);
+        this.topics = new TopicNames(settings.kafka().topicPrefix());
+        this.leadership = new Leadership(
+                settings.database(), "herald-relay:" + settings.relay().slotName());
+        this.loop = Thread.ofPlatform().name("herald-relay-leadership").daemon().unstarted(this::lead);
+    }
+
+    public synchronized void start() {
+        if (!running) {
+            running = true;
+            loop.start();
+            log.info(
+                    "notifications relay started for slot {}; waiting to become the active relay",
+                    settings.relay().slotName());
+        }
+    }
+
+    /** True while this replica holds the lock. */
+    public boolean isLeader() {
+        return leader;
+    }
+
+    /** Ready: this replica is the leader and PostgreSQL reports its replication slot active. */
+    public boolean isStreaming() {
+        return leader && streaming;
+    }
+
+    /** Tokens this replica published for {@code method}, since it started. */
+    public long relayedCount(dev.herald.model.NotificationMethod method) {
+        return metrics.relayedCount(method);
+    }
+
+    /** Stops streaming, flushing the position of everything Kafka acknowledged, and gives up the lock. */
+    @Override
+    public void close() {
+        running = false;
+        loop.interrupt();
+        try {
+            loop.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopEngine();
+        leadership.close();
+        engineExecutor.shutdownNow();
+        leader = false;
+        metrics.leader(false);
+        log.info("notifications relay stopped");
+    }
+
+    private void lead() {
+        while (running) {
+            try {
+                if (!leader) {
+                    if (leadership.tryAcquire()) {
+                        leader = true;
+                        metrics.leader(true);
+                        log.info(
+                                "notifications relay is now the active relay for slot {}",
+                                settings.relay().slotName());
+                        startEngine();
+                    }
+                } else if (!leadership.stillHeld()) {
+                    log.warn("notifications relay lost its database session and with it the leadership; stopping");
+                    stopEngine();
+                    leader = false;
+                    metrics.leader(false);
+                } else {
+                    if (engineFailed && clock.millis() >= nextEngineStartMillis) {
+                        log.info("notifications relay restarting the change stream");
+                        stopEngine();
+                        startEngine();
+                    }
+                    observeSlot();
+                }
+                Thread.sleep(settings.leadershipCheckInterval());
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.error("notifications relay loop failed; trying again", e);
+            }
+        }
+    }
+
+    private synchronized void startEngine() {
+        ensureTopics();
+        publisher =
+                new TokenPublisher(KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka()), topics);
+        engineFailed = false;
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(engineProperties())
+                .using((success, message, error) -> {
+                    streaming = false;
+                    if (!success && running) {
+                        engineFailed = true;
+                        nextEngineStartMillis = clock.millis() + ENGINE_RESTART_BACKOFF.toMillis();
+                        log.warn("notifications relay change stream stopped: {}", message, error);
+                    }
+                })
+                .notifying(this::handleBatch)
+                .build();
+        engineRun = engineExecutor.submit(engine);
+    }
+
+    private synchronized void stopEngine() {
+        streaming = false;
+        if (engine != null) {
+            try {
+                engine.close();
+                engineRun.get(30, TimeUnit.SECONDS);
+            } catch (IOException | ExecutionException | TimeoutException e) {
+                log.warn("notifications relay change stream did not stop cleanly", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            engine = null;
+        }
+        if (publisher != null) {
+            publisher.close();
+            publisher = null;
+        }
+    }
+
+    /**
+     * Publishes a batch and only then marks it processed, so that the stored position never passes a change whose
+     * token Kafka has not acknowledged. A failed send fails the batch; the engine stops and restarts from the last
+     * stored position, which replays rather than skips.
+     */
+    private void handleBatch(
+            List<RecordChangeEvent<SourceRecord>> batch,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        List<Optional<WorkToken>> tokens = new ArrayList<>(batch.size());
+        List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+        for (RecordChangeEvent<SourceRecord> event : batch) {
+            Optional<WorkToken> token = ChangeToToken.toToken(event.record());
+            tokens.add(token);
+            sends.add(token.map(publisher::publish).orElse(null));
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Future<RecordMetadata> send = sends.get(i);
+            if (send != null) {
+                try {
+                    send.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("Kafka did not take a notifications work token", e.getCause());
+                }
+                WorkToken token = tokens.get(i).orElseThrow();
+                metrics.relayed(token.method(), Duration.between(token.createdAt(), clock.instant()));
+            }
+            committer.markProcessed(batch.get(i));
+        }
+        committer.markBatchFinished();
+    }
+
+    private void ensureTopics() {
+        Map<String, Object> admin = KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka());
+        try (Admin client = Admin.create(admin)) {
+            KafkaClients.ensureTopics(
+                    client,
+                    topics.workTopics(),
+                    settings.kafka().topicPartitions(),
+                    settings.kafka().topicReplicationFactor());
+        }
+    }
+
+    private void observeSlot() {
+        try (PreparedStatement statement = leadership.session().prepareStatement("""
+                SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint
+                FROM pg_replication_slots WHERE slot_name = ?
+                """)) {
+            statement.setString(1, settings.relay().slotName());
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    streaming = engine != null && !engineFailed && row.getBoolean(1);
+                    metrics.slotLagBytes(row.getLong(2));
+                } else {
+                    streaming = false;
+                }
+            }
+        } catch (SQLException e) {
+            streaming = false;
+        }
+    }
+
+    private Properties engineProperties() {
+        DatabaseUrl database = settings.database();
+        Properties properties = new Properties();
+        properties.putAll(settings.kafka().clientProperties());
+        properties.setProperty("name", "herald-relay-" + settings.relay().slotName());
+        properties.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        properties.setProperty("database.hostname", database.host());
+        properties.setProperty("database.port", String.valueOf(database.port()));
+        properties.setProperty("database.user", database.user());
+        properties.setProperty("database.password", database.password().reveal());
+        properties.setProperty("database.dbname", database.database());
+        Optional.ofNullable(database.parameters().get("sslmode"))
+                .ifPresent(mode -> properties.setProperty("database.sslmode", mode));
+        properties.setProperty("topic.prefix", "herald");
+        properties.setProperty("plugin.name", "pgoutput");
+        properties.setProperty("slot.name", settings.relay().slotName());
+        properties.setProperty("publication.name", PUBLICATION);
+        properties.setProperty("publication.autocreate.mode", "disabled");
+        properties.setProperty("snapshot.mode", "no_data");
+        properties.setProperty("table.include.list", "public.notification_messages");
+        properties.setProperty(
+                "heartbeat.interval.ms",
+                String.valueOf(settings.relay().heartbeatInterval().toMillis()));
+        properties.setProperty("max.batch.size", "2048");
+        properties.setProperty("poll.interval.ms", "50");
+        properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        properties.setProperty("offset.storage.topic", topics.relayOffsets());
+        properties.setProperty("offset.storage.partitions", "1");
+        properties.setProperty(
+                "offset.storage.replication.factor",
+                String.valueOf(settings.kafka().topicReplicationFactor()));
+        properties.setProperty("offset.flush.interval.ms", "1000");
+        properties.setProperty("bootstrap.servers", settings.bootstrapServers());
+        return properties;
+    }
+}

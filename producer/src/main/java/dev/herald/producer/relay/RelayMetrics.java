@@ -1,0 +1,48 @@
+package dev.herald.producer.relay;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.MetricRegistry;
+import dev.herald.model.NotificationMethod;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The relay's numbers: tokens published per method, relay lag (now minus the row's created_at at publish), the
+ * replication slot's lag in bytes and whether this replica is the active one.
+ */
+final class RelayMetrics {
+
+    private final Map<NotificationMethod, Counter> relayed = new EnumMap<>(NotificationMethod.class);
+    private final Histogram lagMillis;
+    private final AtomicLong slotLagBytes = new AtomicLong(-1);
+    private final AtomicLong leader = new AtomicLong();
+
+    RelayMetrics(MetricRegistry registry) {
+        for (NotificationMethod method : NotificationMethod.values()) {
+            relayed.put(method, registry.counter("herald.relay.records." + method.sqlName()));
+        }
+        lagMillis = registry.histogram("herald.relay.lag_ms");
+        registry.gauge("herald.relay.slot_lag_bytes", () -> slotLagBytes::get);
+        registry.gauge("herald.relay.leader", () -> leader::get);
+    }
+
+    void relayed(NotificationMethod method, Duration lag) {
+        relayed.get(method).inc();
+        lagMillis.update(Math.max(0, lag.toMillis()));
+    }
+
+    long relayedCount(NotificationMethod method) {
+        return relayed.get(method).getCount();
+    }
+
+    void slotLagBytes(long bytes) {
+        slotLagBytes.set(bytes);
+    }
+
+    void leader(boolean isLeader) {
+        leader.set(isLeader ? 1 : 0);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.herald.producer;
+
+import static dev.herald.model.SystemTemplates.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.db.Migrations;
+import dev.herald.testing.PostgresExtension;
+import dev.herald.testing.TestData;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Each event reaches exactly the documented recipients, one message each, in one transaction. */
+class EventPublisherTest {
+
+    @RegisterExtension
+    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+
+    private static UUID owner;
+    private static UUID userAdmin;
+    private static UUID ownerAndTemplateAdmin;
+    private static UUID templateAdmin;
+    private static UUID member;
+    private static UUID suspendedUserAdmin;
+
+    private final EventPublisher publisher =
+            new EventPublisher(postgres.dataSource(), new Enqueuer(postgres.dataSource()));
+
+    @BeforeAll
+    static void users() {
+        TestData data = new TestData(postgres.dataSource());
+        owner = data.user().roles("owner").insert();
+        userAdmin = data.user().roles("user-admin", "member").insert();
+        ownerAndTemplateAdmin = data.user().roles("owner", "template-admin").insert();
+        templateAdmin = data.user().roles("template-admin").insert();
+        member = data.user().roles("member").insert();
+        suspendedUserAdmin = data.user().roles("user-admin").status("suspended").insert();
+    }
+
+    @Test
+    void workspaceEventsGoToTheWorkspaceOwner() throws SQLException {
+        FanOutResult deleted =
+                publisher.publish(Event.workspaceDeleted(member, "ws", "initiated by user", "bob"), "test");
+        FanOutResult dormant = publisher.publish(Event.workspaceDormant(member, "ws", "inactivity", "30 days"), "test");
+
+        assertThat(deleted.recipients()).containsExactly(member);
+        assertThat(dormant.recipients()).containsExactly(member);
+        assertThat(messages(deleted)).containsExactly(Map.entry(member, WORKSPACE_DELETED));
+    }
+
+    @Test
+    void accountEventsGoToActiveOwnersAndUserAdmins() throws SQLException {
+        UUID newcomer =
+                new TestData(postgres.dataSource()).user().roles("member").insert();
+
+        FanOutResult created = publisher.publish(Event.userAccountCreated(newcomer, "newcomer", "admin"), "test");
+
+        assertThat(created.recipients()).containsExactlyInAnyOrder(owner, userAdmin, ownerAndTemplateAdmin);
+        assertThat(created.recipients()).doesNotContain(suspendedUserAdmin, member, templateAdmin, newcomer);
+        assertThat(messages(created).values()).containsOnly(USER_ACCOUNT_CREATED);
+    }
+
+    @Test
+    void suspensionAlsoTellsTheUserThemself() throws SQLException {
+        FanOutResult suspended = publisher.publish(Event.userAccountSuspended(userAdmin, "ua", "owner"), "test");
+
+        assertThat(messages(suspended))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        owner, USER_ACCOUNT_SUSPENDED,
+                        ownerAndTemplateAdmin, USER_ACCOUNT_SUSPENDED,
+                        userAdmin, YOUR_ACCOUNT_SUSPENDED));
+
+        FanOutResult activated = publisher.publish(Event.userAccountActivated(member, "m", "owner"), "test");
+        assertThat(messages(activated))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        owner, USER_ACCOUNT_ACTIVATED,
+                        userAdmin, USER_ACCOUNT_ACTIVATED,
+                        ownerAndTemplateAdmin, USER_ACCOUNT_ACTIVATED,
+                        member, YOUR_ACCOUNT_ACTIVATED));
+    }
+
+    @Test
+    void aDeletedAccountIsNamedAndEveryAdminIsTold() throws SQLException {
+        FanOutResult deleted = publisher.publish(Event.userAccountDeleted("gone", "owner"), "test");
+
+        assertThat(deleted.recipients()).containsExactlyInAnyOrder(owner, userAdmin, ownerAndTemplateAdmin);
+    }
+
+    @Test
+    void templateDeletedGoesToTemplateAdmins() throws SQLException {
+        FanOutResult deleted = publisher.publish(Event.templateDeleted("docker", "owner"), "test");
+
+        assertThat(deleted.recipients()).containsExactlyInAnyOrder(templateAdmin, ownerAndTemplateAdmin);
+        assertThat(messages(deleted).values()).containsOnly(TEMPLATE_DELETED);
+    }
+
+    @Test
+    void aRecipientWhoOptedOutGetsNoRowWhileTheOthersDo() throws SQLException {
+        TestData data = new TestData(postgres.dataSource());
+        UUID keen = data.user().roles("template-admin").insert();
+        UUID quiet = data.user().roles("template-admin").insert();
+        data.setPreference(quiet, TEMPLATE_DELETED, true);
+
+        FanOutResult deleted = publisher.publish(Event.templateDeleted("kubernetes", "owner"), "test");
+
+        assertThat(deleted.optedOut()).containsExactly(quiet);
+        assertThat(messages(deleted).keySet()).contains(keen).doesNotContain(quiet);
+        assertThat(count("SELECT count(*) FROM notification_messages WHERE user_id = '" + quiet + "'"))
+                .isZero();
+    }
+
+    @Test
+    void theFanOutCommitsOrRollsBackAsOne() throws SQLException {
+        long before = count("SELECT count(*) FROM notification_messages");
+        try (Connection transaction = postgres.dataSource().getConnection()) {
+            transaction.setAutoCommit(false);
+            FanOutResult result = publisher.publish(transaction, Event.userAccountDeleted("x", "y"), "test");
+            assertThat(result.enqueuedMessageIds()).hasSize(3);
+            transaction.rollback();
+        }
+        assertThat(count("SELECT count(*) FROM notification_messages")).isEqualTo(before);
+    }
+
+    /** Recipient → template of the messages the fan-out wrote. */
+    private Map<UUID, UUID> messages(FanOutResult result) throws SQLException {
+        Map<UUID, UUID> messages = new java.util.HashMap<>();
+        List<UUID> ids = new ArrayList<>(result.enqueuedMessageIds());
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT user_id, notification_template_id FROM notification_messages WHERE id = ANY(?)")) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    messages.put(rows.getObject(1, UUID.class), rows.getObject(2, UUID.class));
+                }
+            }
+        }
+        assertThat(messages).as("one message per recipient").hasSize(ids.size());
+        return messages;
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection connection = postgres.dataSource().getConnection();
+                ResultSet row = connection.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
