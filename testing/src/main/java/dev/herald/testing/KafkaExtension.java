@@ -30,18 +30,37 @@ public final class KafkaExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        start();
+        // The root store closes the broker once the whole test plan is done. A JVM shutdown hook would race with
+        // other hooks (the PostgreSQL server's), and a broker that fails during shutdown exits the JVM non-zero.
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(KafkaBroker.class, type -> new SharedBrokerStop(), SharedBrokerStop.class);
+        shared();
     }
 
+    /** Starts outside JUnit, for benchmarks; the caller ends the JVM with {@link #stopShared()}. */
     public KafkaExtension start() {
         shared();
         return this;
     }
 
+    public static synchronized void stopShared() {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    private static final class SharedBrokerStop implements AutoCloseable {
+        @Override
+        public void close() {
+            stopShared();
+        }
+    }
+
     private static synchronized KafkaBroker shared() {
         if (broker == null) {
             broker = KafkaBroker.start(null);
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-test-broker-stop"));
         }
         return broker;
     }

@@ -287,6 +287,11 @@ public final class CdcRelay implements AutoCloseable {
         properties.setProperty(
                 "heartbeat.interval.ms",
                 String.valueOf(settings.relay().heartbeatInterval().toMillis()));
+        // Heartbeats alone do not move a slot whose tables are quiet: the relay must receive something to confirm.
+        // A non-transactional logical message gives it that without writing to any table.
+        properties.setProperty(
+                "heartbeat.action.query",
+                "SELECT pg_logical_emit_message(false, 'herald-relay-heartbeat', now()::text)");
         properties.setProperty("max.batch.size", "2048");
         properties.setProperty("poll.interval.ms", "50");
         properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
