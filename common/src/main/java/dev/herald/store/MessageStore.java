@@ -1,0 +1,280 @@
+package dev.herald.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.model.MessagePayload;
+import dev.herald.model.NotificationMethod;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Every SQL statement of the queue. Each state change is one guarded statement: a lease matches only claimable rows,
+ * and a status write matches only the lease it belongs to, so a stale or duplicated token can never move a row
+ * backwards or steal another dispatcher's message. Time comes from the caller's clock, never from {@code now()}.
+ */
+public final class MessageStore {
+
+    /** Claimable: pending; a temporary failure whose retry time has come; a lease that expired. */
+    private static final String LEASE = """
+            WITH claimable AS (
+                SELECT m.id,
+                       EXISTS (SELECT 1 FROM notification_preferences p
+                               WHERE p.user_id = m.user_id
+                                 AND p.notification_template_id = m.notification_template_id
+                                 AND p.disabled) AS opted_out
+                FROM notification_messages m
+                WHERE m.id = ANY(?)
+                  AND m.attempt_count < ?
+                  AND (m.status = 'pending'
+                       OR (m.status = 'temporary_failure' AND m.next_retry_after <= ?)
+                       OR (m.status = 'leased' AND m.leased_until <= ?))
+                FOR UPDATE OF m SKIP LOCKED
+            )
+            UPDATE notification_messages m
+            SET status = CASE WHEN c.opted_out THEN 'inhibited'::notification_message_status
+                              ELSE 'leased'::notification_message_status END,
+                status_reason = CASE WHEN c.opted_out THEN 'disabled by user' ELSE m.status_reason END,
+                leased_until = CASE WHEN c.opted_out THEN NULL ELSE ? END,
+                queued_seconds = greatest(0, extract(epoch FROM (?::timestamptz
+                                     - coalesce(m.next_retry_after, m.created_at)))),
+                updated_at = ?
+            FROM claimable c, notification_templates t
+            WHERE m.id = c.id AND t.id = m.notification_template_id
+            RETURNING m.id, m.status::text, m.method::text, m.payload::text, m.attempt_count, m.created_at,
+                      m.leased_until, t.id, t.name, t.title_template, t.body_template
+            """;
+
+    private static final String SENT = """
+            UPDATE notification_messages m
+            SET status = 'sent', status_reason = NULL, leased_until = NULL, next_retry_after = NULL, updated_at = ?
+            FROM unnest(?::uuid[], ?::timestamptz[]) AS o(id, lease)
+            WHERE m.id = o.id AND m.status = 'leased' AND m.leased_until = o.lease
+            """;
+
+    private static final String TEMPORARY_FAILURE = """
+            UPDATE notification_messages m
+            SET status = 'temporary_failure', status_reason = o.reason, attempt_count = m.attempt_count + 1,
+                next_retry_after = o.next, leased_until = NULL, updated_at = ?
+            FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::timestamptz[]) AS o(id, lease, reason, next)
+            WHERE m.id = o.id AND m.status = 'leased' AND m.leased_until = o.lease
+            """;
+
+    private static final String PERMANENT_FAILURE = """
+            UPDATE notification_messages m
+            SET status = 'permanent_failure', status_reason = o.reason, attempt_count = m.attempt_count + 1,
+                next_retry_after = NULL, leased_until = NULL, updated_at = ?
+            FROM unnest(?::uuid[], ?::timestamptz[], ?::text[]) AS o(id, lease, reason)
+            WHERE m.id = o.id AND m.status = 'leased' AND m.leased_until = o.lease
+            """;
+
+    /** status_reason is for people; an error response can be long, the column should not be. */
+    static final int MAX_REASON_LENGTH = 2_000;
+
+    private final DataSource dataSource;
+    private final ObjectMapper json =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public MessageStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Leases the claimable rows among {@code ids} until {@code now + period}. Rows that are not claimable (sent,
+     * someone else's live lease, attempts used up, unknown) are simply not returned; rows whose recipient has since
+     * opted out become {@code inhibited} in the same statement.
+     */
+    public LeaseResult lease(Collection<UUID> ids, Instant now, Duration period, int maxAttempts) throws SQLException {
+        if (ids.isEmpty()) {
+            return new LeaseResult(List.of(), List.of());
+        }
+        Instant until = now.plus(period);
+        List<LeasedMessage> leased = new ArrayList<>();
+        List<UUID> inhibited = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(LEASE)) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            statement.setInt(2, maxAttempts);
+            statement.setObject(3, utc(now));
+            statement.setObject(4, utc(now));
+            statement.setObject(5, utc(until));
+            statement.setObject(6, utc(now));
+            statement.setObject(7, utc(now));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    UUID id = rows.getObject(1, UUID.class);
+                    if ("inhibited".equals(rows.getString(2))) {
+                        inhibited.add(id);
+                        continue;
+                    }
+                    leased.add(new LeasedMessage(
+                            id,
+                            rows.getObject(8, UUID.class),
+                            rows.getString(9),
+                            rows.getString(10),
+                            rows.getString(11),
+                            NotificationMethod.fromSql(rows.getString(3)),
+                            payload(rows.getString(4)),
+                            rows.getInt(5),
+                            rows.getObject(6, OffsetDateTime.class).toInstant(),
+                            rows.getObject(7, OffsetDateTime.class).toInstant()));
+                }
+            }
+        }
+        return new LeaseResult(leased, inhibited);
+    }
+
+    /** Writes a batch of outcomes in one transaction; returns how many rows were still under their lease. */
+    public int record(Collection<Outcome> outcomes, Instant now) throws SQLException {
+        if (outcomes.isEmpty()) {
+            return 0;
+        }
+        List<Outcome.Sent> sent = new ArrayList<>();
+        List<Outcome.TemporaryFailure> temporary = new ArrayList<>();
+        List<Outcome.PermanentFailure> permanent = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            switch (outcome) {
+                case Outcome.Sent s -> sent.add(s);
+                case Outcome.TemporaryFailure t -> temporary.add(t);
+                case Outcome.PermanentFailure p -> permanent.add(p);
+            }
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int updated = 0;
+                if (!sent.isEmpty()) {
+                    try (PreparedStatement statement = connection.prepareStatement(SENT)) {
+                        statement.setObject(1, utc(now));
+                        statement.setArray(2, uuids(connection, sent));
+                        statement.setArray(3, leases(connection, sent));
+                        updated += statement.executeUpdate();
+                    }
+                }
+                if (!temporary.isEmpty()) {
+                    try (PreparedStatement statement = connection.prepareStatement(TEMPORARY_FAILURE)) {
+                        statement.setObject(1, utc(now));
+                        statement.setArray(2, uuids(connection, temporary));
+                        statement.setArray(3, leases(connection, temporary));
+                        statement.setArray(
+                                4,
+                                connection.createArrayOf(
+                                        "text",
+                                        temporary.stream()
+                                                .map(t -> clip(t.reason()))
+                                                .toArray()));
+                        statement.setArray(
+                                5,
+                                connection.createArrayOf(
+                                        "text",
+                                        temporary.stream()
+                                                .map(t -> t.nextRetryAfter().toString())
+                                                .toArray()));
+                        updated += statement.executeUpdate();
+                    }
+                }
+                if (!permanent.isEmpty()) {
+                    try (PreparedStatement statement = connection.prepareStatement(PERMANENT_FAILURE)) {
+                        statement.setObject(1, utc(now));
+                        statement.setArray(2, uuids(connection, permanent));
+                        statement.setArray(3, leases(connection, permanent));
+                        statement.setArray(
+                                4,
+                                connection.createArrayOf(
+                                        "text",
+                                        permanent.stream()
+                                                .map(p -> clip(p.reason()))
+                                                .toArray()));
+                        updated += statement.executeUpdate();
+                    }
+                }
+                connection.commit();
+                return updated;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The deployment-wide pause switch, as Coder stores it. */
+    public boolean notifierPaused() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT coalesce((value::jsonb ->> 'notifier_paused')::boolean, false) FROM site_configs"
+                                + " WHERE key = 'notifications_settings'");
+                ResultSet row = statement.executeQuery()) {
+            return row.next() && row.getBoolean(1);
+        }
+    }
+
+    /**
+     * Sets the pause switch and tells every listening replica at once; returns false when it already had that value.
+     */
+    public boolean setNotifierPaused(boolean paused) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement update = connection.prepareStatement("""
+                            INSERT INTO site_configs (key, value) VALUES ('notifications_settings', ?)
+                            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                            WHERE site_configs.value::jsonb ->> 'notifier_paused' IS DISTINCT FROM ?
+                            """);
+                    PreparedStatement notify =
+                            connection.prepareStatement("SELECT pg_notify('" + PAUSE_CHANNEL + "', ?)")) {
+                update.setString(1, "{\"notifier_paused\": " + paused + "}");
+                update.setString(2, String.valueOf(paused));
+                boolean changed = update.executeUpdate() > 0;
+                if (changed) {
+                    notify.setString(1, String.valueOf(paused));
+                    notify.execute();
+                }
+                connection.commit();
+                return changed;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The LISTEN/NOTIFY channel on which pause changes are announced. */
+    public static final String PAUSE_CHANNEL = "herald_notifier_paused";
+
+    private MessagePayload payload(String text) throws SQLException {
+        try {
+            return json.readValue(text, MessagePayload.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a notification payload is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static java.sql.Array uuids(Connection connection, List<? extends Outcome> outcomes) throws SQLException {
+        return connection.createArrayOf(
+                "uuid", outcomes.stream().map(Outcome::id).toArray());
+    }
+
+    private static java.sql.Array leases(Connection connection, List<? extends Outcome> outcomes) throws SQLException {
+        // ISO-8601 text with its offset, cast in SQL: unambiguous whatever the session's time zone.
+        return connection.createArrayOf(
+                "text", outcomes.stream().map(o -> o.leasedUntil().toString()).toArray());
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String clip(String reason) {
+        return reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH - 3) + "...";
+    }
+}
