@@ -10,47 +10,59 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills a template's title, body and action URLs from a message payload. Variables are strict (a missing one is an
- * error that names the template), sections are lenient, so optional labels can be written as
- * {@code {{#labels.initiator}} ({{labels.initiator}}){{/labels.initiator}}}.
+ * Fills a template's title, body and action URLs from a message payload, each with the escaping its destination
+ * needs (see {@link Escapers}). Variables are strict (a missing one is an error that names the template), sections
+ * are lenient, so optional labels can be written as {@code {{#labels.initiator}} ({{labels.initiator}}){{/...}}}.
  */
 public final class TemplateRenderer {
 
-    private final Mustache.Compiler compiler;
+    private final Mustache.Compiler title;
+    private final Mustache.Compiler body;
+    private final Mustache.Compiler url;
     private final String accessUrl;
 
-    /**
-     * @param accessUrl the base of every action link
-     * @param escaper applied to each {@code {{variable}}} value, so that a label cannot inject markup
-     */
-    public TemplateRenderer(URI accessUrl, Mustache.Escaper escaper) {
+    public TemplateRenderer(URI accessUrl) {
         this.accessUrl = stripTrailingSlash(accessUrl.toString());
-        this.compiler = Mustache.compiler()
-                .withEscaper(escaper)
-                .emptyStringIsFalse(true)
-                .zeroIsFalse(false)
-                .strictSections(false);
+        Mustache.Compiler base =
+                Mustache.compiler().emptyStringIsFalse(true).zeroIsFalse(false).strictSections(false);
+        this.title = base.withEscaper(Escapers.SINGLE_LINE);
+        this.body = base.withEscaper(Escapers.MARKDOWN);
+        this.url = base.withEscaper(Escapers.URL);
     }
 
-    /** A renderer that inserts values as they are. */
-    public static TemplateRenderer verbatim(URI accessUrl) {
-        return new TemplateRenderer(accessUrl, text -> text);
+    /** The link to the recipient's notification settings, pre-selecting the template (the email footer's). */
+    public String preferencesUrl(java.util.UUID templateId) {
+        return accessUrl + "/settings/notifications?disabled=" + templateId;
     }
 
+    public String accessUrl() {
+        return accessUrl;
+    }
+
+    /**
+     * Renders one message.
+     *
+     * @throws TemplateRenderException naming the template and the part that failed
+     */
     public RenderedMessage render(
             String templateName, String titleTemplate, String bodyTemplate, MessagePayload payload) {
         Map<String, Object> context = context(payload);
-        String title = fill(templateName, "title", titleTemplate, context);
-        String body = fill(templateName, "body", bodyTemplate, context);
+        String renderedTitle = fill(title, templateName, "title", titleTemplate, context);
+        String renderedBody = fill(body, templateName, "body", bodyTemplate, context);
         List<Action> actions = payload.actions().stream()
                 .map(action -> new Action(
-                        fill(templateName, "action label", action.label(), context),
-                        fill(templateName, "action URL", action.url(), context)))
+                        fill(title, templateName, "action label", action.label(), context),
+                        fill(url, templateName, "action URL", action.url(), context)))
                 .toList();
-        return new RenderedMessage(title, body, actions);
+        return new RenderedMessage(renderedTitle, renderedBody, actions);
     }
 
-    private String fill(String templateName, String part, String template, Map<String, Object> context) {
+    private static String fill(
+            Mustache.Compiler compiler,
+            String templateName,
+            String part,
+            String template,
+            Map<String, Object> context) {
         try {
             return compiler.compile(template).execute(context);
         } catch (MustacheException e) {

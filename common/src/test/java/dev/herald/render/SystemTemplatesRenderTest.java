@@ -32,7 +32,7 @@ class SystemTemplatesRenderTest {
 
     private final TestData data = new TestData(postgres.dataSource());
     private final ObjectMapper json = new ObjectMapper();
-    private final TemplateRenderer renderer = TemplateRenderer.verbatim(ACCESS_URL);
+    private final TemplateRenderer renderer = new TemplateRenderer(ACCESS_URL);
 
     @Test
     void workspaceDeletedRendersTheDocumentedExample() throws Exception {
@@ -86,7 +86,8 @@ class SystemTemplatesRenderTest {
                     .as("body of %s", template)
                     .isNotBlank()
                     .doesNotContain("{{");
-            String everything = rendered.title() + rendered.bodyMarkdown() + rendered.actions();
+            String everything =
+                    rendered.title() + new MarkdownFormatter().plainText(rendered.bodyMarkdown()) + rendered.actions();
             labels.values()
                     .forEach(value -> assertThat(everything)
                             .as("%s uses every label it requires", template)

@@ -1,0 +1,31 @@
+package dev.herald.render;
+
+import org.commonmark.node.Node;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.commonmark.renderer.text.LineBreakRendering;
+import org.commonmark.renderer.text.TextContentRenderer;
+
+/** Turns a rendered Markdown body into HTML (for email) and plain text (for email and webhooks). */
+public final class MarkdownFormatter {
+
+    private final Parser parser = Parser.builder().build();
+    // Raw HTML in a body is shown as text, and only safe URL schemes survive in links.
+    private final HtmlRenderer html =
+            HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+    private final TextContentRenderer text = TextContentRenderer.builder()
+            .lineBreakRendering(LineBreakRendering.SEPARATE_BLOCKS)
+            .build();
+
+    public String html(String markdown) {
+        return html.render(parse(markdown));
+    }
+
+    public String plainText(String markdown) {
+        return text.render(parse(markdown)).strip();
+    }
+
+    private Node parse(String markdown) {
+        return parser.parse(markdown);
+    }
+}
