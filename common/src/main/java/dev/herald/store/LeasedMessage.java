@@ -19,4 +19,5 @@ public record LeasedMessage(
         MessagePayload payload,
         int attemptCount,
         Instant createdAt,
-        Instant leasedUntil) {}
+        Instant leasedUntil,
+        double queuedSeconds) {}

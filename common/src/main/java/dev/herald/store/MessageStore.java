@@ -53,7 +53,7 @@ public final class MessageStore {
             FROM claimable c, notification_templates t
             WHERE m.id = c.id AND t.id = m.notification_template_id
             RETURNING m.id, m.status::text, m.method::text, m.payload::text, m.attempt_count, m.created_at,
-                      m.leased_until, t.id, t.name, t.title_template, t.body_template
+                      m.leased_until, t.id, t.name, t.title_template, t.body_template, m.queued_seconds
             """;
 
     private static final String SENT = """
@@ -128,7 +128,8 @@ public final class MessageStore {
                             payload(rows.getString(4)),
                             rows.getInt(5),
                             rows.getObject(6, OffsetDateTime.class).toInstant(),
-                            rows.getObject(7, OffsetDateTime.class).toInstant()));
+                            rows.getObject(7, OffsetDateTime.class).toInstant(),
+                            rows.getDouble(12)));
                 }
             }
         }

@@ -18,8 +18,11 @@ public final class TokenCodec {
     /** The version this codec writes. */
     public static final int VERSION = 1;
 
-    private final ObjectMapper json =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL,
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL));
 
     private record Wire(
             @JsonProperty("v") int version,
@@ -28,7 +31,8 @@ public final class TokenCodec {
             @JsonProperty("template_id") UUID templateId,
             @JsonProperty("user_id") UUID userId,
             @JsonProperty("created_at") String createdAt,
-            @JsonProperty("attempt_count") int attemptCount) {}
+            @JsonProperty("attempt_count") int attemptCount,
+            @JsonProperty("not_before") String notBefore) {}
 
     public byte[] encode(WorkToken token) {
         try {
@@ -39,7 +43,8 @@ public final class TokenCodec {
                     token.templateId(),
                     token.userId(),
                     token.createdAt().toString(),
-                    token.attemptCount()));
+                    token.attemptCount(),
+                    token.notBefore() == null ? null : token.notBefore().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a work token could not be written", e);
         }
@@ -70,7 +75,8 @@ public final class TokenCodec {
                     wire.templateId(),
                     wire.userId(),
                     wire.createdAt() == null ? Instant.EPOCH : Instant.parse(wire.createdAt()),
-                    wire.attemptCount());
+                    wire.attemptCount(),
+                    wire.notBefore() == null ? null : Instant.parse(wire.notBefore()));
         } catch (RuntimeException e) {
             throw new MalformedTokenException("work token with invalid fields: " + preview(bytes), e);
         }

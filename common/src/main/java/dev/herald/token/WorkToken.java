@@ -7,6 +7,31 @@ import java.util.UUID;
 /**
  * A Kafka record's value: a pointer to a row of {@code notification_messages}, never its state. A token may be
  * duplicated or lost; the row decides what happens.
+ *
+ * @param notBefore on a retry token, when the retry is due; null on work tokens
  */
 public record WorkToken(
-        UUID messageId, NotificationMethod method, UUID templateId, UUID userId, Instant createdAt, int attemptCount) {}
+        UUID messageId,
+        NotificationMethod method,
+        UUID templateId,
+        UUID userId,
+        Instant createdAt,
+        int attemptCount,
+        Instant notBefore) {
+
+    /** A work token for a message to send now. */
+    public WorkToken(
+            UUID messageId,
+            NotificationMethod method,
+            UUID templateId,
+            UUID userId,
+            Instant createdAt,
+            int attemptCount) {
+        this(messageId, method, templateId, userId, createdAt, attemptCount, null);
+    }
+
+    /** The same message, due again at {@code when} after {@code attempts} attempts. */
+    public WorkToken retryAt(Instant when, int attempts) {
+        return new WorkToken(messageId, method, templateId, userId, createdAt, attempts, when);
+    }
+}

@@ -36,7 +36,8 @@ class ArchitectureTest {
 
     /** Packages of pure functions: values in, values out. */
     private static final String[] PURE_PACKAGES = {
-        "dev.herald.model..", "dev.herald.render..", "dev.herald.config", "dev.herald.config.cli"
+        "dev.herald.model..", "dev.herald.render..", "dev.herald.config", "dev.herald.config.cli", "dev.herald.token..",
+        "dev.herald.webhook.payload.."
     };
 
     /** What counts as I/O: databases, brokers, networks, mail, files. */

@@ -1,0 +1,11 @@
+package dev.herald.dispatch;
+
+import dev.herald.render.RenderedMessage;
+import dev.herald.store.LeasedMessage;
+
+/**
+ * A leased message ready for a sender: the row, its rendered title, body (Markdown, HTML and plain text) and actions,
+ * and the link to the recipient's notification settings.
+ */
+public record Delivery(
+        LeasedMessage message, RenderedMessage rendered, String bodyHtml, String bodyText, String preferencesUrl) {}

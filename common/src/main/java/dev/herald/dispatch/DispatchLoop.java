@@ -1,0 +1,491 @@
+package dev.herald.dispatch;
+
+import dev.herald.kafka.KafkaClients;
+import dev.herald.render.MarkdownFormatter;
+import dev.herald.render.RenderedMessage;
+import dev.herald.render.TemplateRenderException;
+import dev.herald.render.TemplateRenderer;
+import dev.herald.store.LeaseResult;
+import dev.herald.store.LeasedMessage;
+import dev.herald.store.MessageStore;
+import dev.herald.store.Outcome;
+import dev.herald.token.MalformedTokenException;
+import dev.herald.token.TokenCodec;
+import dev.herald.token.TopicNames;
+import dev.herald.token.WorkToken;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one dispatch loop both methods share: consume tokens, lease their rows, render, send with bounded concurrency,
+ * write outcomes back in batches, and only then commit the offsets those outcomes cover. A crash at any point loses
+ * nothing: uncommitted tokens are consumed again, and rows leased by the dead replica become claimable when the
+ * lease expires.
+ */
+public final class DispatchLoop implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DispatchLoop.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+    /** Where the loop connects and what it uses; everything it needs to run comes in here. */
+    public record Wiring(
+            String bootstrapServers,
+            dev.herald.config.KafkaConfig kafka,
+            MessageStore store,
+            Sender sender,
+            TemplateRenderer renderer,
+            PauseSwitch pause,
+            RetryPolicy retryPolicy,
+            com.codahale.metrics.MetricRegistry registry,
+            Clock clock) {}
+
+    /** A send that finished, waiting for its outcome to be written; the records it covers finish with it. */
+    private record Completed(LeasedMessage message, Outcome outcome, List<ConsumerRecord<String, byte[]>> records) {}
+
+    private final DispatchSettings settings;
+    private final Wiring wiring;
+    private final TopicNames topics;
+    private final TokenCodec codec = new TokenCodec();
+    private final MarkdownFormatter markdown = new MarkdownFormatter();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> retries;
+    private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore inflight;
+    private final AtomicInteger inflightCount = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Completed> completed = new ConcurrentLinkedQueue<>();
+    private final List<Completed> toWrite = new ArrayList<>();
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final DispatchMetrics metrics;
+    private final Thread thread;
+
+    private volatile boolean running;
+    private volatile boolean assigned;
+    private boolean consumerPaused;
+    private Instant lastFlush;
+
+    public DispatchLoop(DispatchSettings settings, Wiring wiring) {
+        this.settings = settings;
+        this.wiring = wiring;
+        this.topics = new TopicNames(wiring.kafka().topicPrefix());
+        this.inflight = new Semaphore(settings.maxInflightSends());
+        this.metrics = new DispatchMetrics(
+                wiring.registry(), settings.method(), inflightCount::get, () -> completed.size() + toWrite.size());
+        this.consumer =
+                new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+        this.retries = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+        this.thread = Thread.ofPlatform()
+                .name("herald-dispatcher-" + settings.method().sqlName())
+                .unstarted(this::run);
+    }
+
+    public synchronized void start() {
+        if (!running) {
+            running = true;
+            lastFlush = wiring.clock().instant();
+            thread.start();
+            log.info(
+                    "notifications dispatcher for {} started (group {}, up to {} sends in flight)",
+                    settings.method().sqlName(),
+                    settings.consumerGroup(),
+                    settings.maxInflightSends());
+        }
+    }
+
+    /** Ready: the consumer has joined its group and owns at least one partition. */
+    public boolean ready() {
+        return running && assigned;
+    }
+
+    /**
+     * Stops polling, lets in-flight sends finish (each within the dispatch timeout), writes every outcome and commits
+     * the offsets they cover. Bounded by the dispatch timeout plus a few seconds.
+     */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(settings.dispatchTimeout().plusSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sends.shutdownNow();
+        retries.close(Duration.ofSeconds(5));
+        wiring.sender().close();
+        log.info("notifications dispatcher for {} stopped", settings.method().sqlName());
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topics.forMethod(settings.method())), new Rebalance());
+            while (running) {
+                try {
+                    followPauseSwitch();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                    if (!records.isEmpty()) {
+                        dispatch(records);
+                    }
+                    observeLag();
+                    flushWhenDue();
+                } catch (WakeupException e) {
+                    // close() asked the loop to stop; the finally block drains.
+                } catch (SQLException | RuntimeException e) {
+                    log.error(
+                            "notifications dispatcher for {} failed an iteration; retrying",
+                            settings.method().sqlName(),
+                            e);
+                    sleepQuietly(Duration.ofSeconds(1));
+                }
+            }
+        } finally {
+            drainAndClose();
+        }
+    }
+
+    /** Paused partitions still heartbeat, so the group stays stable; in-flight sends finish on their own. */
+    private void followPauseSwitch() {
+        boolean paused = wiring.pause().paused();
+        if (paused && !consumerPaused) {
+            consumer.pause(consumer.assignment());
+            consumerPaused = true;
+        } else if (!paused && consumerPaused) {
+            consumer.resume(consumer.paused());
+            consumerPaused = false;
+        }
+    }
+
+    private void dispatch(ConsumerRecords<String, byte[]> records) throws SQLException {
+        Map<UUID, List<ConsumerRecord<String, byte[]>>> byMessage = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            offsets.track(partition, record.offset());
+            try {
+                WorkToken token = codec.decode(record.value());
+                byMessage
+                        .computeIfAbsent(token.messageId(), id -> new ArrayList<>())
+                        .add(record);
+            } catch (MalformedTokenException e) {
+                log.warn(
+                        "notifications dispatcher skipped a record at {}-{}@{}: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        e.getMessage());
+                offsets.done(partition, record.offset());
+            }
+        }
+        LeaseResult lease;
+        try {
+            lease = wiring.store()
+                    .lease(
+                            byMessage.keySet(),
+                            wiring.clock().instant(),
+                            settings.leasePeriod(),
+                            settings.maxSendAttempts());
+        } catch (SQLException e) {
+            rewind(records);
+            throw e;
+        }
+        Map<UUID, LeasedMessage> leased = new HashMap<>();
+        lease.leased().forEach(message -> leased.put(message.id(), message));
+        if (!lease.inhibited().isEmpty()) {
+            log.debug("notifications inhibited because the recipient opted out: {}", lease.inhibited());
+        }
+        for (Map.Entry<UUID, List<ConsumerRecord<String, byte[]>>> entry : byMessage.entrySet()) {
+            LeasedMessage message = leased.get(entry.getKey());
+            if (message == null) {
+                // Sent already, someone else's live lease, inhibited, or attempts used up: the token is spent.
+                entry.getValue().forEach(this::finished);
+            } else {
+                submit(message, entry.getValue());
+            }
+        }
+    }
+
+    private void submit(LeasedMessage message, List<ConsumerRecord<String, byte[]>> records) {
+        try {
+            while (!inflight.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                // While every slot is busy, outcomes keep flowing to the database.
+                flushWhenDue();
+            }
+        } catch (InterruptedException | SQLException e) {
+            throw new IllegalStateException("notifications dispatcher interrupted while waiting for a send slot", e);
+        }
+        inflightCount.incrementAndGet();
+        metrics.queued(message.queuedSeconds());
+        Instant started = wiring.clock().instant();
+        CompletableFuture.supplyAsync(() -> deliver(message), sends)
+                .orTimeout(settings.dispatchTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(failure -> failure instanceof TimeoutException
+                        ? new DeliveryResult.Retryable(
+                                "no answer within the dispatch timeout of " + settings.dispatchTimeout())
+                        : new DeliveryResult.Retryable(describe(failure)))
+                .thenAccept(result -> {
+                    metrics.sent(Duration.between(started, wiring.clock().instant()));
+                    completed.add(new Completed(message, outcome(message, result), records));
+                    inflightCount.decrementAndGet();
+                    inflight.release();
+                });
+    }
+
+    private DeliveryResult deliver(LeasedMessage message) {
+        RenderedMessage rendered;
+        try {
+            rendered = wiring.renderer()
+                    .render(message.templateName(), message.titleTemplate(), message.bodyTemplate(), message.payload());
+        } catch (TemplateRenderException e) {
+            return new DeliveryResult.Permanent(e.getMessage());
+        }
+        Delivery delivery = new Delivery(
+                message,
+                rendered,
+                markdown.html(rendered.bodyMarkdown()),
+                markdown.plainText(rendered.bodyMarkdown()),
+                wiring.renderer().preferencesUrl(message.templateId()));
+        try {
+            return wiring.sender().send(delivery);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeliveryResult.Retryable("the dispatcher stopped during the send");
+        } catch (RuntimeException e) {
+            return new DeliveryResult.Retryable(describe(e));
+        }
+    }
+
+    /** Turns a sender's verdict into the row's next state; attempts are counted here and only here. */
+    private Outcome outcome(LeasedMessage message, DeliveryResult result) {
+        int attempts = message.attemptCount() + 1;
+        Instant now = wiring.clock().instant();
+        return switch (result) {
+            case DeliveryResult.Delivered delivered -> {
+                metrics.attempt(message.templateId(), DispatchMetrics.Result.SUCCESS);
+                yield new Outcome.Sent(message.id(), message.leasedUntil());
+            }
+            case DeliveryResult.Permanent permanent -> {
+                metrics.attempt(message.templateId(), DispatchMetrics.Result.PERM_FAIL);
+                yield new Outcome.PermanentFailure(message.id(), message.leasedUntil(), permanent.reason());
+            }
+            case DeliveryResult.Retryable retryable
+            when attempts >= settings.maxSendAttempts() -> {
+                metrics.attempt(message.templateId(), DispatchMetrics.Result.PERM_FAIL);
+                yield new Outcome.PermanentFailure(
+                        message.id(),
+                        message.leasedUntil(),
+                        "gave up after " + attempts + " attempts; last error: " + retryable.reason());
+            }
+            case DeliveryResult.Retryable retryable -> {
+                metrics.attempt(message.templateId(), DispatchMetrics.Result.TEMP_FAIL);
+                metrics.retry(message.templateId());
+                yield new Outcome.TemporaryFailure(
+                        message.id(),
+                        message.leasedUntil(),
+                        retryable.reason(),
+                        wiring.retryPolicy().nextAttempt(now, attempts, retryable.retryAfter()));
+            }
+        };
+    }
+
+    private void flushWhenDue() throws SQLException {
+        Completed next;
+        while ((next = completed.poll()) != null) {
+            toWrite.add(next);
+        }
+        Instant now = wiring.clock().instant();
+        boolean due = toWrite.size() >= settings.storeSyncBufferSize()
+                || (!toWrite.isEmpty() && !now.isBefore(lastFlush.plus(settings.storeSyncInterval())));
+        if (due) {
+            flush(now);
+        } else if (toWrite.isEmpty()) {
+            commit();
+        }
+    }
+
+    /** Writes outcomes, then sends retry tokens, then commits: the order that makes a crash harmless. */
+    private void flush(Instant now) throws SQLException {
+        List<Outcome> outcomes = toWrite.stream().map(Completed::outcome).toList();
+        int written = wiring.store().record(outcomes, now);
+        metrics.synced(written);
+        for (Completed done : toWrite) {
+            if (done.outcome() instanceof Outcome.TemporaryFailure failure) {
+                publishRetry(done.message(), failure);
+            }
+            done.records().forEach(this::finished);
+        }
+        toWrite.clear();
+        lastFlush = now;
+        commit();
+    }
+
+    private void publishRetry(LeasedMessage message, Outcome.TemporaryFailure failure) {
+        WorkToken token = new WorkToken(
+                        message.id(),
+                        message.method(),
+                        message.templateId(),
+                        message.payload().userId(),
+                        message.createdAt(),
+                        message.attemptCount() + 1)
+                .retryAt(failure.nextRetryAfter(), message.attemptCount() + 1);
+        // A lost retry token only delays the message: the reconciler re-drives overdue temporary failures.
+        retries.send(
+                new ProducerRecord<>(topics.retry(), message.id().toString(), codec.encode(token)),
+                (metadata, error) -> {
+                    if (error != null) {
+                        log.warn(
+                                "notifications retry token for {} was not written: {}",
+                                message.id(),
+                                error.getMessage());
+                    }
+                });
+    }
+
+    private void finished(ConsumerRecord<String, byte[]> record) {
+        offsets.done(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable();
+        committable.keySet().retainAll(consumer.assignment());
+        if (!committable.isEmpty()) {
+            consumer.commitSync(committable);
+            offsets.committed(committable);
+        }
+    }
+
+    /** The lease failed (the database is unreachable): read these records again instead of skipping them. */
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            long first = records.records(partition).getFirst().offset();
+            consumer.seek(partition, first);
+        }
+        offsets.forget(records.partitions());
+    }
+
+    private void observeLag() {
+        for (TopicPartition partition : consumer.assignment()) {
+            consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition, lag));
+        }
+    }
+
+    private void drainAndClose() {
+        try {
+            if (inflight.tryAcquire(
+                    settings.maxInflightSends(),
+                    settings.dispatchTimeout().plusSeconds(5).toMillis(),
+                    TimeUnit.MILLISECONDS)) {
+                inflight.release(settings.maxInflightSends());
+            }
+            Completed next;
+            while ((next = completed.poll()) != null) {
+                toWrite.add(next);
+            }
+            if (!toWrite.isEmpty()) {
+                flush(wiring.clock().instant());
+            }
+            commit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException | RuntimeException e) {
+            log.warn(
+                    "notifications dispatcher could not write its last outcomes; their leases will expire and"
+                            + " the messages will be sent again",
+                    e);
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> properties = KafkaClients.baseProperties(wiring.bootstrapServers(), wiring.kafka());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.leaseCount());
+        properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int)
+                settings.maxPollInterval().toMillis());
+        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, settings.consumerGroup());
+        return properties;
+    }
+
+    private Map<String, Object> producerProperties() {
+        Map<String, Object> properties = KafkaClients.baseProperties(wiring.bootstrapServers(), wiring.kafka());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, settings.consumerGroup() + "-retries");
+        return properties;
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Keeps offsets and pausing right as partitions move between replicas. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                flushWhenDue();
+                commit();
+            } catch (SQLException | RuntimeException e) {
+                log.warn("notifications dispatcher could not commit before a rebalance; tokens will be replayed", e);
+            }
+            offsets.forget(partitions);
+            assigned = !consumer.assignment().isEmpty();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (consumerPaused) {
+                consumer.pause(partitions);
+            }
+            assigned = true;
+        }
+    }
+}
