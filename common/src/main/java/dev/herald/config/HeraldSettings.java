@@ -231,6 +231,34 @@ public final class HeraldSettings {
             .description("The endpoint to which to send webhooks.")
             .build();
 
+    public static final Setting<java.util.List<Secret>> WEBHOOK_SIGNING_SECRETS = Setting.builder(
+                    "webhook.signingSecrets", WEBHOOK, SettingType.SECRET_LIST)
+            .flag("--notifications-webhook-signing-secret")
+            .env("HERALD_NOTIFICATIONS_WEBHOOK_SIGNING_SECRET")
+            .description("Signs every webhook in the Standard Webhooks format (webhook-id, webhook-timestamp,"
+                    + " webhook-signature headers) with this secret, written whsec_<base64>. Give several (repeat"
+                    + " the flag, or separate with commas) to rotate: each signs, receivers accept any.")
+            .secret()
+            .repeatable()
+            .build();
+
+    public static final Setting<Path> WEBHOOK_SIGNING_SECRET_FILE = Setting.builder(
+                    "webhook.signingSecretFile", WEBHOOK, SettingType.PATH)
+            .flag("--notifications-webhook-signing-secret-file")
+            .env("HERALD_NOTIFICATIONS_WEBHOOK_SIGNING_SECRET_FILE")
+            .description("A file with one signing secret per line, read again for every request so that rotation"
+                    + " needs no restart.")
+            .build();
+
+    public static final Setting<Duration> WEBHOOK_CONNECT_TIMEOUT = Setting.builder(
+                    "webhook.connectTimeout", WEBHOOK, SettingType.positiveDuration())
+            .flag("--notifications-webhook-connect-timeout")
+            .env("HERALD_NOTIFICATIONS_WEBHOOK_CONNECT_TIMEOUT")
+            .defaultValue("10s")
+            .description("How long to wait for the webhook endpoint to accept a connection. The whole request is"
+                    + " bounded by the dispatch timeout.")
+            .build();
+
     // --- Kafka ---------------------------------------------------------------------------------------------------
 
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.builder(
@@ -387,6 +415,9 @@ public final class HeraldSettings {
             EMAIL_TLS_CERT_KEY_FILE,
             EMAIL_TLS_CA_CERT_FILE,
             WEBHOOK_ENDPOINT,
+            WEBHOOK_SIGNING_SECRETS,
+            WEBHOOK_SIGNING_SECRET_FILE,
+            WEBHOOK_CONNECT_TIMEOUT,
             KAFKA_BOOTSTRAP_SERVERS,
             KAFKA_TOPIC_PREFIX,
             KAFKA_TOPIC_PARTITIONS,

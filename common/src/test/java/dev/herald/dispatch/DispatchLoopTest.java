@@ -64,10 +64,7 @@ class DispatchLoopTest {
         topics = new TopicNames(kafka.uniquePrefix("dispatch"));
         kafka.createTopic(topics.forMethod(NotificationMethod.SMTP), 2);
         kafka.createTopic(topics.retry(), 2);
-        user = new TestData(postgres.dataSource())
-                .user()
-                .name("Ada")
-                .insert();
+        user = new TestData(postgres.dataSource()).user().name("Ada").insert();
         sender = new ScriptedSender(NotificationMethod.SMTP);
         pause = new PauseSwitch(postgres.dataSource(), store, Duration.ofMillis(500));
         registry = new MetricRegistry();

@@ -36,7 +36,11 @@ class ArchitectureTest {
 
     /** Packages of pure functions: values in, values out. */
     private static final String[] PURE_PACKAGES = {
-        "dev.herald.model..", "dev.herald.render..", "dev.herald.config", "dev.herald.config.cli", "dev.herald.token..",
+        "dev.herald.model..",
+        "dev.herald.render..",
+        "dev.herald.config",
+        "dev.herald.config.cli",
+        "dev.herald.token..",
         "dev.herald.webhook.payload.."
     };
 
@@ -106,7 +110,14 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "dev.herald.config..", "dev.herald.model..", "dev.herald.db..", "dev.herald.render..")
+                        "dev.herald.config..",
+                        "dev.herald.model..",
+                        "dev.herald.db..",
+                        "dev.herald.render..",
+                        "dev.herald.token..",
+                        "dev.herald.store..",
+                        "dev.herald.dispatch..",
+                        "dev.herald.kafka..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(forbidden.toArray(String[]::new))

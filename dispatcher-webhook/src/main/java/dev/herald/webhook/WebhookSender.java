@@ -1,0 +1,150 @@
+package dev.herald.webhook;
+
+import dev.herald.config.Secret;
+import dev.herald.config.WebhookConfig;
+import dev.herald.dispatch.Delivery;
+import dev.herald.dispatch.DeliveryResult;
+import dev.herald.dispatch.Sender;
+import dev.herald.model.NotificationMethod;
+import dev.herald.webhook.payload.ResponseClassifier;
+import dev.herald.webhook.payload.WebhookBody;
+import dev.herald.webhook.payload.WebhookSignature;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * POSTs each message to the configured endpoint with Apache HttpClient 5 (async, pooled), signed when secrets are
+ * configured. Redirects are not followed: a moved endpoint is a configuration to fix, not a hop to take blindly.
+ */
+public final class WebhookSender implements Sender {
+
+    private final URI endpoint;
+    private final WebhookConfig config;
+    private final Duration requestTimeout;
+    private final Clock clock;
+    private final WebhookBody body = new WebhookBody();
+    private final CloseableHttpAsyncClient client;
+
+    public WebhookSender(URI endpoint, WebhookConfig config, Duration requestTimeout, int maxConnections, Clock clock) {
+        this.endpoint = endpoint;
+        this.config = config;
+        this.requestTimeout = requestTimeout;
+        this.clock = clock;
+        this.client = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(maxConnections)
+                        .setMaxConnPerRoute(maxConnections)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                                .setSocketTimeout(Timeout.of(requestTimeout))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setRedirectsEnabled(false)
+                        .setResponseTimeout(Timeout.of(requestTimeout))
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .setUserAgent("Herald")
+                .build();
+        this.client.start();
+    }
+
+    @Override
+    public NotificationMethod method() {
+        return NotificationMethod.WEBHOOK;
+    }
+
+    @Override
+    public DeliveryResult send(Delivery delivery) throws InterruptedException {
+        if (endpoint == null || endpoint.getHost() == null) {
+            return new DeliveryResult.Permanent("the webhook endpoint \"" + endpoint
+                    + "\" is not a valid URL; set --notifications-webhook-endpoint");
+        }
+        byte[] json;
+        try {
+            json = body.render(delivery);
+        } catch (IllegalArgumentException e) {
+            return new DeliveryResult.Permanent(e.getMessage());
+        }
+        String messageId = delivery.message().id().toString();
+        SimpleRequestBuilder request = SimpleRequestBuilder.post(endpoint)
+                .setBody(json, ContentType.APPLICATION_JSON)
+                .addHeader("X-Message-Id", messageId);
+        List<Secret> secrets;
+        try {
+            secrets = secrets();
+        } catch (IOException e) {
+            return new DeliveryResult.Retryable("the webhook signing secret file could not be read: " + e.getMessage());
+        }
+        if (!secrets.isEmpty()) {
+            long timestamp = clock.instant().getEpochSecond();
+            request.addHeader("webhook-id", messageId)
+                    .addHeader("webhook-timestamp", String.valueOf(timestamp))
+                    .addHeader("webhook-signature", WebhookSignature.sign(secrets, messageId, timestamp, json));
+        }
+        return execute(request.build());
+    }
+
+    private DeliveryResult execute(SimpleHttpRequest request) throws InterruptedException {
+        Future<SimpleHttpResponse> call = client.execute(request, null);
+        try {
+            SimpleHttpResponse response = call.get(requestTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            Header retryAfter = response.getFirstHeader("Retry-After");
+            return ResponseClassifier.classify(
+                    response.getCode(),
+                    retryAfter == null ? null : retryAfter.getValue(),
+                    response.getBodyText(),
+                    clock.instant());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return new DeliveryResult.Retryable("webhook request to " + endpoint.getHost() + " failed: "
+                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new DeliveryResult.Retryable("webhook endpoint did not answer within " + requestTimeout);
+        }
+    }
+
+    /** Secrets from the flag plus the file, which is read for every request so that rotation needs no restart. */
+    private List<Secret> secrets() throws IOException {
+        List<Secret> secrets = new ArrayList<>(config.signingSecrets());
+        if (config.signingSecretFile().isPresent()) {
+            Path file = config.signingSecretFile().get();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    secrets.add(Secret.of(line.strip()));
+                }
+            }
+        }
+        return secrets;
+    }
+
+    @Override
+    public void close() {
+        client.close(CloseMode.GRACEFUL);
+    }
+}
