@@ -1,8 +1,6 @@
 package dev.herald.dispatch;
 
 import dev.herald.kafka.KafkaClients;
-import dev.herald.render.MarkdownFormatter;
-import dev.herald.render.RenderedMessage;
 import dev.herald.render.TemplateRenderException;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.store.LeaseResult;
@@ -80,7 +78,7 @@ public final class DispatchLoop implements AutoCloseable {
     private final Wiring wiring;
     private final TopicNames topics;
     private final TokenCodec codec = new TokenCodec();
-    private final MarkdownFormatter markdown = new MarkdownFormatter();
+    private final DeliveryFactory deliveries;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> retries;
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
@@ -101,6 +99,7 @@ public final class DispatchLoop implements AutoCloseable {
         this.settings = settings;
         this.wiring = wiring;
         this.topics = new TopicNames(wiring.kafka().topicPrefix());
+        this.deliveries = new DeliveryFactory(wiring.renderer());
         this.inflight = new Semaphore(settings.maxInflightSends());
         this.metrics = new DispatchMetrics(
                 wiring.registry(), settings.method(), inflightCount::get, () -> completed.size() + toWrite.size());
@@ -266,19 +265,12 @@ public final class DispatchLoop implements AutoCloseable {
     }
 
     private DeliveryResult deliver(LeasedMessage message) {
-        RenderedMessage rendered;
+        Delivery delivery;
         try {
-            rendered = wiring.renderer()
-                    .render(message.templateName(), message.titleTemplate(), message.bodyTemplate(), message.payload());
+            delivery = deliveries.prepare(message);
         } catch (TemplateRenderException e) {
             return new DeliveryResult.Permanent(e.getMessage());
         }
-        Delivery delivery = new Delivery(
-                message,
-                rendered,
-                markdown.html(rendered.bodyMarkdown()),
-                markdown.plainText(rendered.bodyMarkdown()),
-                wiring.renderer().preferencesUrl(message.templateId()));
         try {
             return wiring.sender().send(delivery);
         } catch (InterruptedException e) {

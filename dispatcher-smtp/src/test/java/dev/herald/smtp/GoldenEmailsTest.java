@@ -1,0 +1,90 @@
+package dev.herald.smtp;
+
+import dev.herald.db.Migrations;
+import dev.herald.dispatch.DeliveryFactory;
+import dev.herald.model.SystemTemplates;
+import dev.herald.render.TemplateRenderer;
+import dev.herald.store.LeasedMessage;
+import dev.herald.store.MessageStore;
+import dev.herald.testing.GoldenFiles;
+import dev.herald.testing.PostgresExtension;
+import dev.herald.testing.TestData;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The email of every seeded template, with Date, boundaries and ids normalised, checked against golden files. */
+class GoldenEmailsTest {
+
+    @RegisterExtension
+    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+
+    @Test
+    void everySeededTemplate() throws Exception {
+        UUID user = new TestData(postgres.dataSource())
+                .user()
+                .username("grace")
+                .name("Grace Hopper")
+                .email("grace@example.com")
+                .insert();
+        DeliveryFactory deliveries =
+                new DeliveryFactory(new TemplateRenderer(URI.create("https://herald.example.com")));
+        Session session = Session.getInstance(new Properties());
+        for (UUID template : SystemTemplates.ALL) {
+            UUID id = enqueueWithEveryLabel(template, user);
+            LeasedMessage message = new MessageStore(postgres.dataSource())
+                    .lease(List.of(id), Instant.now(), Duration.ofMinutes(1), 5)
+                    .leased()
+                    .getFirst();
+            MimeMessage email = EmailMessage.build(
+                    session,
+                    new InternetAddress("Herald <herald@example.com>"),
+                    deliveries.prepare(message),
+                    Instant.parse("2026-03-02T10:15:30Z"));
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            email.writeTo(raw);
+            String normalised = raw.toString(StandardCharsets.UTF_8)
+                    .replace("\r\n", "\n")
+                    .replaceAll("----=_Part_[0-9_.]+", "----=_Part_BOUNDARY")
+                    .replaceAll("(?m)^Date: .*$", "Date: DATE")
+                    .replace(id.toString(), "MESSAGE_ID")
+                    .replace(user.toString(), "USER_ID");
+            GoldenFiles.assertMatches(
+                    "smtp/"
+                            + message.templateName()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .replaceAll("[^a-z0-9]+", "-") + ".eml",
+                    normalised);
+        }
+    }
+
+    private UUID enqueueWithEveryLabel(UUID template, UUID user) throws Exception {
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT enqueue_notification_message(t.id, ?,
+                            coalesce((SELECT jsonb_object_agg(l, 'value-of-' || l) FROM unnest(t.required_labels) l),
+                                     '{}'), '{}', 'golden-test')
+                        FROM notification_templates t WHERE t.id = ?
+                        """)) {
+            statement.setObject(1, user);
+            statement.setObject(2, template);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getObject(1, UUID.class);
+            }
+        }
+    }
+}

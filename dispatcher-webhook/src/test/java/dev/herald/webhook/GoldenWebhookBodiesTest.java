@@ -1,0 +1,79 @@
+package dev.herald.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.db.Migrations;
+import dev.herald.dispatch.DeliveryFactory;
+import dev.herald.model.SystemTemplates;
+import dev.herald.render.TemplateRenderer;
+import dev.herald.store.LeasedMessage;
+import dev.herald.store.MessageStore;
+import dev.herald.testing.GoldenFiles;
+import dev.herald.testing.PostgresExtension;
+import dev.herald.testing.TestData;
+import dev.herald.webhook.payload.WebhookBody;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The webhook body of every seeded template, enqueued through SQL, checked against golden files. */
+class GoldenWebhookBodiesTest {
+
+    @RegisterExtension
+    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void everySeededTemplate() throws Exception {
+        UUID user = new TestData(postgres.dataSource())
+                .user()
+                .username("grace")
+                .name("Grace Hopper")
+                .email("grace@example.com")
+                .insert();
+        DeliveryFactory deliveries =
+                new DeliveryFactory(new TemplateRenderer(URI.create("https://herald.example.com")));
+        for (UUID template : SystemTemplates.ALL) {
+            UUID id = enqueueWithEveryLabel(template, user);
+            LeasedMessage message = new MessageStore(postgres.dataSource())
+                    .lease(List.of(id), Instant.now(), Duration.ofMinutes(1), 5)
+                    .leased()
+                    .getFirst();
+            String body = new String(
+                            new WebhookBody().render(deliveries.prepare(message)),
+                            java.nio.charset.StandardCharsets.UTF_8)
+                    .replace(id.toString(), "MESSAGE_ID")
+                    .replace(user.toString(), "USER_ID");
+            String pretty = json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body)) + "\n";
+            GoldenFiles.assertMatches("webhook/" + slug(message.templateName()) + ".json", pretty);
+        }
+    }
+
+    private UUID enqueueWithEveryLabel(UUID template, UUID user) throws Exception {
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT enqueue_notification_message(t.id, ?,
+                            coalesce((SELECT jsonb_object_agg(l, 'value-of-' || l) FROM unnest(t.required_labels) l),
+                                     '{}'), '{"source": "golden"}', 'golden-test')
+                        FROM notification_templates t WHERE t.id = ?
+                        """)) {
+            statement.setObject(1, user);
+            statement.setObject(2, template);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getObject(1, UUID.class);
+            }
+        }
+    }
+
+    static String slug(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+}
