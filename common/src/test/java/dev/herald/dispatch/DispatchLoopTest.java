@@ -260,15 +260,7 @@ class DispatchLoopTest {
         }
     }
 
-    private String column(UUID id, String expression) throws Exception {
-        try (Connection connection = postgres.dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT (" + expression + ")::text FROM notification_messages WHERE id = ?")) {
-            statement.setObject(1, id);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getString(1);
-            }
-        }
+    private String column(UUID id, String expression) {
+        return new TestData(postgres.dataSource()).messageColumn(id, expression);
     }
 }

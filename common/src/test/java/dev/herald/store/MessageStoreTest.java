@@ -185,15 +185,7 @@ class MessageStoreTest {
         }
     }
 
-    private String column(UUID id, String column) throws SQLException {
-        try (Connection connection = postgres.dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT " + column + "::text FROM notification_messages WHERE id = ?")) {
-            statement.setObject(1, id);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getString(1);
-            }
-        }
+    private String column(UUID id, String column) {
+        return new TestData(postgres.dataSource()).messageColumn(id, column);
     }
 }

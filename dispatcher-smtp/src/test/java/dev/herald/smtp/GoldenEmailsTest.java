@@ -15,9 +15,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +41,7 @@ class GoldenEmailsTest {
                 new DeliveryFactory(new TemplateRenderer(URI.create("https://herald.example.com")));
         Session session = Session.getInstance(new Properties());
         for (UUID template : SystemTemplates.ALL) {
-            UUID id = enqueueWithEveryLabel(template, user);
+            UUID id = new TestData(postgres.dataSource()).enqueueWithRequiredLabels(template, user, "{}");
             LeasedMessage message = new MessageStore(postgres.dataSource())
                     .lease(List.of(id), Instant.now(), Duration.ofMinutes(1), 5)
                     .leased()
@@ -68,23 +65,6 @@ class GoldenEmailsTest {
                                     .toLowerCase(java.util.Locale.ROOT)
                                     .replaceAll("[^a-z0-9]+", "-") + ".eml",
                     normalised);
-        }
-    }
-
-    private UUID enqueueWithEveryLabel(UUID template, UUID user) throws Exception {
-        try (Connection connection = postgres.dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement("""
-                        SELECT enqueue_notification_message(t.id, ?,
-                            coalesce((SELECT jsonb_object_agg(l, 'value-of-' || l) FROM unnest(t.required_labels) l),
-                                     '{}'), '{}', 'golden-test')
-                        FROM notification_templates t WHERE t.id = ?
-                        """)) {
-            statement.setObject(1, user);
-            statement.setObject(2, template);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getObject(1, UUID.class);
-            }
         }
     }
 }

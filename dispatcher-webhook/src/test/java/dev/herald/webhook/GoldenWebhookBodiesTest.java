@@ -12,9 +12,6 @@ import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
 import dev.herald.webhook.payload.WebhookBody;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +38,8 @@ class GoldenWebhookBodiesTest {
         DeliveryFactory deliveries =
                 new DeliveryFactory(new TemplateRenderer(URI.create("https://herald.example.com")));
         for (UUID template : SystemTemplates.ALL) {
-            UUID id = enqueueWithEveryLabel(template, user);
+            UUID id = new TestData(postgres.dataSource())
+                    .enqueueWithRequiredLabels(template, user, "{\"source\": \"golden\"}");
             LeasedMessage message = new MessageStore(postgres.dataSource())
                     .lease(List.of(id), Instant.now(), Duration.ofMinutes(1), 5)
                     .leased()
@@ -53,23 +51,6 @@ class GoldenWebhookBodiesTest {
                     .replace(user.toString(), "USER_ID");
             String pretty = json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body)) + "\n";
             GoldenFiles.assertMatches("webhook/" + slug(message.templateName()) + ".json", pretty);
-        }
-    }
-
-    private UUID enqueueWithEveryLabel(UUID template, UUID user) throws Exception {
-        try (Connection connection = postgres.dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement("""
-                        SELECT enqueue_notification_message(t.id, ?,
-                            coalesce((SELECT jsonb_object_agg(l, 'value-of-' || l) FROM unnest(t.required_labels) l),
-                                     '{}'), '{"source": "golden"}', 'golden-test')
-                        FROM notification_templates t WHERE t.id = ?
-                        """)) {
-            statement.setObject(1, user);
-            statement.setObject(2, template);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getObject(1, UUID.class);
-            }
         }
     }
 

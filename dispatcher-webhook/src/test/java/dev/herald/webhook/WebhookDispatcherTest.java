@@ -272,16 +272,8 @@ class WebhookDispatcherTest {
         return column(id, "status");
     }
 
-    private String column(UUID id, String expression) throws Exception {
-        try (Connection connection = postgres.dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT (" + expression + ")::text FROM notification_messages WHERE id = ?")) {
-            statement.setObject(1, id);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getString(1);
-            }
-        }
+    private String column(UUID id, String expression) {
+        return new TestData(postgres.dataSource()).messageColumn(id, expression);
     }
 
     private static String golden(String name) throws IOException {

@@ -37,6 +37,46 @@ public final class TestData {
                 """, userId, templateId, disabled);
     }
 
+    /**
+     * Enqueues {@code template} for {@code user} through the SQL function, with every label the template requires set
+     * to {@code value-of-<label>}; returns the message id.
+     */
+    public UUID enqueueWithRequiredLabels(UUID template, UUID user, String dataJson) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT enqueue_notification_message(t.id, ?,
+                            coalesce((SELECT jsonb_object_agg(l, 'value-of-' || l) FROM unnest(t.required_labels) l),
+                                     '{}'), ?::jsonb, 'test-data')
+                        FROM notification_templates t WHERE t.id = ?
+                        """)) {
+            statement.setObject(1, user);
+            statement.setString(2, dataJson);
+            statement.setObject(3, template);
+            try (java.sql.ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalArgumentException("no template " + template);
+                }
+                return row.getObject(1, UUID.class);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** One column (or expression over the row) of a message, as text, for assertions. */
+    public String messageColumn(UUID messageId, String expression) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT (" + expression + ")::text FROM notification_messages WHERE id = ?")) {
+            statement.setObject(1, messageId);
+            try (java.sql.ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     private void update(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
