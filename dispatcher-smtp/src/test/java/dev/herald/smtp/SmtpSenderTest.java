@@ -57,6 +57,13 @@ class SmtpSenderTest {
     @RegisterExtension
     static final SmtpServer noAuth = SmtpServer.builder().build();
 
+    @RegisterExtension
+    static final SmtpServer clientCertificate = SmtpServer.builder()
+            .startTls(CERTIFICATES.serverContext())
+            .requireTls()
+            .requireClientCertificate()
+            .build();
+
     private SmtpSender sender;
 
     @BeforeEach
@@ -64,6 +71,7 @@ class SmtpSenderTest {
         startTls.reset();
         implicitTls.reset();
         noAuth.reset();
+        clientCertificate.reset();
     }
 
     @AfterEach
@@ -167,6 +175,44 @@ class SmtpSenderTest {
     }
 
     @Test
+    void aClientCertificateIsPresentedWhenConfigured() {
+        sender = sender(config(clientCertificate.port(), c -> c.startTls = true));
+        assertThat(sender.send(delivery(UUID.randomUUID(), "ada@example.com", "hi")))
+                .as("without a certificate the server refuses the handshake")
+                .isInstanceOf(DeliveryResult.Retryable.class);
+        sender.close();
+
+        sender = sender(config(clientCertificate.port(), c -> {
+            c.startTls = true;
+            c.clientCertificate = true;
+        }));
+        assertThat(sender.send(delivery(UUID.randomUUID(), "ada@example.com", "hi")))
+                .isInstanceOf(DeliveryResult.Delivered.class);
+        assertThat(clientCertificate.messages()).hasSize(1);
+    }
+
+    @Test
+    void theServerNameIsVerifiedInsteadOfTheHostConnectedTo() {
+        sender = sender(config(implicitTls.port(), c -> {
+                    c.forceTls = true;
+                    c.serverName = "mail.example.net";
+                })
+                .withAuth("herald", "s3cret", null));
+        assertThat(sender.send(delivery(UUID.randomUUID(), "ada@example.com", "hi")))
+                .as("the certificate is for localhost, not mail.example.net")
+                .isInstanceOf(DeliveryResult.Retryable.class);
+        sender.close();
+
+        sender = sender(config(implicitTls.port(), c -> {
+                    c.forceTls = true;
+                    c.serverName = "localhost";
+                })
+                .withAuth("herald", "s3cret", null));
+        assertThat(sender.send(delivery(UUID.randomUUID(), "ada@example.com", "hi")))
+                .isInstanceOf(DeliveryResult.Delivered.class);
+    }
+
+    @Test
     void authConfiguredButNotOfferedIsPermanent() {
         sender = sender(config(noAuth.port(), c -> {}).withAuth("herald", "s3cret", null));
 
@@ -237,6 +283,8 @@ class SmtpSenderTest {
         boolean skipVerify;
         Path ca = CERTIFICATES.caFile();
         Path passwordFile;
+        boolean clientCertificate;
+        String serverName;
         String user;
         String password;
         String identity;
@@ -268,9 +316,9 @@ class SmtpSenderTest {
                 s.forceTls,
                 s.startTls,
                 s.skipVerify,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
+                Optional.ofNullable(s.serverName),
+                s.clientCertificate ? Optional.of(CERTIFICATES.clientCertificateFile()) : Optional.empty(),
+                s.clientCertificate ? Optional.of(CERTIFICATES.clientKeyFile()) : Optional.empty(),
                 Optional.ofNullable(s.ca));
         return new SmtpSender(config, Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Clock.systemUTC());
     }

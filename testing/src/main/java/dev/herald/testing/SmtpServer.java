@@ -65,6 +65,7 @@ public final class SmtpServer implements BeforeAllCallback, AfterAllCallback, Au
         private SSLContext startTls;
         private SSLContext implicitTls;
         private boolean requireTls;
+        private boolean requireClientCertificate;
         private String username;
         private String password;
         private List<String> advertisedMechanisms = List.of("PLAIN", "LOGIN");
@@ -78,6 +79,12 @@ public final class SmtpServer implements BeforeAllCallback, AfterAllCallback, Au
         /** Refuses mail until the client has upgraded with STARTTLS. */
         public Builder requireTls() {
             this.requireTls = true;
+            return this;
+        }
+
+        /** With STARTTLS: refuses the handshake unless the client presents a certificate the context trusts. */
+        public Builder requireClientCertificate() {
+            this.requireClientCertificate = true;
             return this;
         }
 
@@ -124,7 +131,9 @@ public final class SmtpServer implements BeforeAllCallback, AfterAllCallback, Au
                 .hostName("localhost")
                 .messageHandlerFactory(context -> new Recorder(context));
         if (settings.startTls != null) {
-            builder.enableTLS().startTlsSocketFactory(settings.startTls).requireTLS(settings.requireTls);
+            builder.enableTLS()
+                    .startTlsSocketFactory(settings.startTls, settings.requireClientCertificate)
+                    .requireTLS(settings.requireTls);
         }
         if (settings.implicitTls != null) {
             builder.serverSocketFactory(settings.implicitTls);
