@@ -50,10 +50,10 @@ public record SettingType<T>(String name, String expected, Function<String, T> p
             new SettingType<>("key=value list", "key=value pairs separated by commas", SettingType::keyValues);
 
     /** Secrets separated by commas in the environment, one per flag on the command line. */
-    public static final SettingType<java.util.List<Secret>> SECRET_LIST = new SettingType<>(
+    public static final SettingType<List<Secret>> SECRET_LIST = new SettingType<>(
             "string list",
             "one or more values separated by commas",
-            raw -> java.util.Arrays.stream(raw.split(","))
+            raw -> Arrays.stream(raw.split(","))
                     .map(String::trim)
                     .filter(item -> !item.isEmpty())
                     .map(Secret::of)

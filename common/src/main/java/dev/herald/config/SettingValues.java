@@ -1,6 +1,7 @@
 package dev.herald.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,10 +90,7 @@ public final class SettingValues {
                 .filter(name -> input.environment().get(name) != null
                         && !input.environment().get(name).isEmpty())
                 .collect(Collectors.toMap(
-                        name -> name,
-                        name -> input.environment().get(name),
-                        (a, b) -> a,
-                        java.util.LinkedHashMap::new));
+                        name -> name, name -> input.environment().get(name), (a, b) -> a, LinkedHashMap::new));
         if (given.size() > 1 && given.values().stream().distinct().count() > 1) {
             problems.add(setting.displayName() + ": " + String.join(" and ", given.keySet())
                     + " are both set, to different values. Fix: set only one of them.");

@@ -1,5 +1,7 @@
 package dev.herald.dispatch;
 
+import com.codahale.metrics.MetricRegistry;
+import dev.herald.config.KafkaConfig;
 import dev.herald.kafka.KafkaClients;
 import dev.herald.render.TemplateRenderException;
 import dev.herald.render.TemplateRenderer;
@@ -62,13 +64,13 @@ public final class DispatchLoop implements AutoCloseable {
     /** Where the loop connects and what it uses; everything it needs to run comes in here. */
     public record Wiring(
             String bootstrapServers,
-            dev.herald.config.KafkaConfig kafka,
+            KafkaConfig kafka,
             MessageStore store,
             Sender sender,
             TemplateRenderer renderer,
             PauseSwitch pause,
             RetryPolicy retryPolicy,
-            com.codahale.metrics.MetricRegistry registry,
+            MetricRegistry registry,
             Clock clock) {}
 
     /** A send that finished, waiting for its outcome to be written; the records it covers finish with it. */
@@ -347,13 +349,13 @@ public final class DispatchLoop implements AutoCloseable {
 
     private void publishRetry(LeasedMessage message, Outcome.TemporaryFailure failure) {
         WorkToken token = new WorkToken(
-                        message.id(),
-                        message.method(),
-                        message.templateId(),
-                        message.payload().userId(),
-                        message.createdAt(),
-                        message.attemptCount() + 1)
-                .retryAt(failure.nextRetryAfter(), message.attemptCount() + 1);
+                message.id(),
+                message.method(),
+                message.templateId(),
+                message.payload().userId(),
+                message.createdAt(),
+                message.attemptCount() + 1,
+                failure.nextRetryAfter());
         // A lost retry token only delays the message: the reconciler re-drives overdue temporary failures.
         retries.send(
                 new ProducerRecord<>(topics.retry(), message.id().toString(), codec.encode(token)),

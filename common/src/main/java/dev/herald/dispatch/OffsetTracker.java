@@ -55,8 +55,4 @@ final class OffsetTracker {
             committed.remove(partition);
         }
     }
-
-    boolean owns(TopicPartition partition) {
-        return next.containsKey(partition);
-    }
 }

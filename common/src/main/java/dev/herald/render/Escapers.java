@@ -42,8 +42,8 @@ final class Escapers {
             boolean safe = (c >= 'a' && c <= 'z')
                     || (c >= 'A' && c <= 'Z')
                     || (c >= '0' && c <= '9')
-                    || "-._~:/?#@!$&'()*+,;=%".indexOf(c) >= 0;
-            if (safe && c != '\'') {
+                    || "-._~:/?#@!$&()*+,;=%".indexOf(c) >= 0;
+            if (safe) {
                 encoded.append((char) c);
             } else {
                 encoded.append('%').append(String.format("%02X", c));

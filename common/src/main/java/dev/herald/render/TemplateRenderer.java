@@ -35,10 +35,6 @@ public final class TemplateRenderer {
         return accessUrl + "/settings/notifications?disabled=" + templateId;
     }
 
-    public String accessUrl() {
-        return accessUrl;
-    }
-
     /**
      * Renders one message.
      *

@@ -26,6 +26,9 @@ import javax.sql.DataSource;
  */
 public final class MessageStore {
 
+    /** The LISTEN/NOTIFY channel on which pause changes are announced. */
+    public static final String PAUSE_CHANNEL = "herald_notifier_paused";
+
     /** Claimable: pending; a temporary failure whose retry time has come; a lease that expired. */
     private static final String LEASE = """
             WITH claimable AS (
@@ -56,26 +59,20 @@ public final class MessageStore {
                       m.leased_until, t.id, t.name, t.title_template, t.body_template, m.queued_seconds
             """;
 
-    private static final String SENT = """
+    /**
+     * Every outcome of a batch in one statement. The lease guard makes a stale writer a no-op; a failure, temporary or
+     * permanent, counts as an attempt.
+     */
+    private static final String RECORD = """
             UPDATE notification_messages m
-            SET status = 'sent', status_reason = NULL, leased_until = NULL, next_retry_after = NULL, updated_at = ?
-            FROM unnest(?::uuid[], ?::timestamptz[]) AS o(id, lease)
-            WHERE m.id = o.id AND m.status = 'leased' AND m.leased_until = o.lease
-            """;
-
-    private static final String TEMPORARY_FAILURE = """
-            UPDATE notification_messages m
-            SET status = 'temporary_failure', status_reason = o.reason, attempt_count = m.attempt_count + 1,
-                next_retry_after = o.next, leased_until = NULL, updated_at = ?
-            FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::timestamptz[]) AS o(id, lease, reason, next)
-            WHERE m.id = o.id AND m.status = 'leased' AND m.leased_until = o.lease
-            """;
-
-    private static final String PERMANENT_FAILURE = """
-            UPDATE notification_messages m
-            SET status = 'permanent_failure', status_reason = o.reason, attempt_count = m.attempt_count + 1,
-                next_retry_after = NULL, leased_until = NULL, updated_at = ?
-            FROM unnest(?::uuid[], ?::timestamptz[], ?::text[]) AS o(id, lease, reason)
+            SET status = o.status::notification_message_status,
+                status_reason = o.reason,
+                attempt_count = m.attempt_count + CASE WHEN o.status = 'sent' THEN 0 ELSE 1 END,
+                next_retry_after = o.next,
+                leased_until = NULL,
+                updated_at = ?
+            FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[])
+                 AS o(id, lease, status, reason, next)
             WHERE m.id = o.id AND m.status = 'leased' AND m.leased_until = o.lease
             """;
 
@@ -136,76 +133,45 @@ public final class MessageStore {
         return new LeaseResult(leased, inhibited);
     }
 
-    /** Writes a batch of outcomes in one transaction; returns how many rows were still under their lease. */
+    /** Writes a batch of outcomes in one statement; returns how many rows were still under their lease. */
     public int record(Collection<Outcome> outcomes, Instant now) throws SQLException {
         if (outcomes.isEmpty()) {
             return 0;
         }
-        List<Outcome.Sent> sent = new ArrayList<>();
-        List<Outcome.TemporaryFailure> temporary = new ArrayList<>();
-        List<Outcome.PermanentFailure> permanent = new ArrayList<>();
+        int size = outcomes.size();
+        Object[] ids = new Object[size];
+        Object[] leases = new Object[size];
+        Object[] statuses = new Object[size];
+        Object[] reasons = new Object[size];
+        Object[] nextAttempts = new Object[size];
+        int i = 0;
         for (Outcome outcome : outcomes) {
+            ids[i] = outcome.id();
+            // ISO-8601 text with its offset, cast in SQL: unambiguous whatever the session's time zone.
+            leases[i] = outcome.leasedUntil().toString();
             switch (outcome) {
-                case Outcome.Sent s -> sent.add(s);
-                case Outcome.TemporaryFailure t -> temporary.add(t);
-                case Outcome.PermanentFailure p -> permanent.add(p);
+                case Outcome.Sent sent -> statuses[i] = "sent";
+                case Outcome.TemporaryFailure failure -> {
+                    statuses[i] = "temporary_failure";
+                    reasons[i] = clip(failure.reason());
+                    nextAttempts[i] = failure.nextRetryAfter().toString();
+                }
+                case Outcome.PermanentFailure failure -> {
+                    statuses[i] = "permanent_failure";
+                    reasons[i] = clip(failure.reason());
+                }
             }
+            i++;
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                int updated = 0;
-                if (!sent.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement(SENT)) {
-                        statement.setObject(1, utc(now));
-                        statement.setArray(2, uuids(connection, sent));
-                        statement.setArray(3, leases(connection, sent));
-                        updated += statement.executeUpdate();
-                    }
-                }
-                if (!temporary.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement(TEMPORARY_FAILURE)) {
-                        statement.setObject(1, utc(now));
-                        statement.setArray(2, uuids(connection, temporary));
-                        statement.setArray(3, leases(connection, temporary));
-                        statement.setArray(
-                                4,
-                                connection.createArrayOf(
-                                        "text",
-                                        temporary.stream()
-                                                .map(t -> clip(t.reason()))
-                                                .toArray()));
-                        statement.setArray(
-                                5,
-                                connection.createArrayOf(
-                                        "text",
-                                        temporary.stream()
-                                                .map(t -> t.nextRetryAfter().toString())
-                                                .toArray()));
-                        updated += statement.executeUpdate();
-                    }
-                }
-                if (!permanent.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement(PERMANENT_FAILURE)) {
-                        statement.setObject(1, utc(now));
-                        statement.setArray(2, uuids(connection, permanent));
-                        statement.setArray(3, leases(connection, permanent));
-                        statement.setArray(
-                                4,
-                                connection.createArrayOf(
-                                        "text",
-                                        permanent.stream()
-                                                .map(p -> clip(p.reason()))
-                                                .toArray()));
-                        updated += statement.executeUpdate();
-                    }
-                }
-                connection.commit();
-                return updated;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(RECORD)) {
+            statement.setObject(1, utc(now));
+            statement.setArray(2, connection.createArrayOf("uuid", ids));
+            statement.setArray(3, connection.createArrayOf("text", leases));
+            statement.setArray(4, connection.createArrayOf("text", statuses));
+            statement.setArray(5, connection.createArrayOf("text", reasons));
+            statement.setArray(6, connection.createArrayOf("text", nextAttempts));
+            return statement.executeUpdate();
         }
     }
 
@@ -249,26 +215,12 @@ public final class MessageStore {
         }
     }
 
-    /** The LISTEN/NOTIFY channel on which pause changes are announced. */
-    public static final String PAUSE_CHANNEL = "herald_notifier_paused";
-
     private MessagePayload payload(String text) throws SQLException {
         try {
             return json.readValue(text, MessagePayload.class);
         } catch (JsonProcessingException e) {
             throw new SQLException("a notification payload is not valid JSON: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static java.sql.Array uuids(Connection connection, List<? extends Outcome> outcomes) throws SQLException {
-        return connection.createArrayOf(
-                "uuid", outcomes.stream().map(Outcome::id).toArray());
-    }
-
-    private static java.sql.Array leases(Connection connection, List<? extends Outcome> outcomes) throws SQLException {
-        // ISO-8601 text with its offset, cast in SQL: unambiguous whatever the session's time zone.
-        return connection.createArrayOf(
-                "text", outcomes.stream().map(o -> o.leasedUntil().toString()).toArray());
     }
 
     private static OffsetDateTime utc(Instant instant) {

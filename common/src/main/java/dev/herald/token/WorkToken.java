@@ -29,9 +29,4 @@ public record WorkToken(
             int attemptCount) {
         this(messageId, method, templateId, userId, createdAt, attemptCount, null);
     }
-
-    /** The same message, due again at {@code when} after {@code attempts} attempts. */
-    public WorkToken retryAt(Instant when, int attempts) {
-        return new WorkToken(messageId, method, templateId, userId, createdAt, attempts, when);
-    }
 }

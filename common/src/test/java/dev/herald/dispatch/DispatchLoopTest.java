@@ -218,18 +218,9 @@ class DispatchLoopTest {
         assertThat(sender.deliveriesOf(id)).isZero();
     }
 
-    private UUID insert(String name) throws Exception {
-        try (Connection connection = postgres.dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, '{}', 'dispatch-test')")) {
-            statement.setObject(1, SystemTemplates.TEMPLATE_DELETED);
-            statement.setObject(2, user);
-            statement.setString(3, "{\"name\": \"" + name + "\"}");
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getObject(1, UUID.class);
-            }
-        }
+    private UUID insert(String name) {
+        return new TestData(postgres.dataSource())
+                .enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"" + name + "\"}");
     }
 
     private void publish(List<UUID> ids) throws Exception {

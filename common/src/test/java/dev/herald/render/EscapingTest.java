@@ -41,10 +41,10 @@ class EscapingTest {
                 .doesNotContain("<h1")
                 .doesNotContain("<code")
                 .doesNotContain("<em");
-        assertThat(html).contains("<strong>").as("the template's own markup still works");
+        assertThat(html).as("the template's own markup still works").contains("<strong>");
         assertThat(formatter.plainText(message.bodyMarkdown()))
-                .as("the text survives, as text")
-                .contains(hostile.replaceAll("[\\r\\n]+", " ").strip().substring(0, 3));
+                .as("the whole label survives, as text on one line")
+                .contains(hostile.replaceAll("[\\r\\n]+", " "));
         assertThat(message.title()).doesNotContain("\n").doesNotContain("\r");
     }
 

@@ -50,11 +50,7 @@ class GoldenWebhookBodiesTest {
                     .replace(id.toString(), "MESSAGE_ID")
                     .replace(user.toString(), "USER_ID");
             String pretty = json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body)) + "\n";
-            GoldenFiles.assertMatches("webhook/" + slug(message.templateName()) + ".json", pretty);
+            GoldenFiles.assertMatches("webhook/" + GoldenFiles.slug(message.templateName()) + ".json", pretty);
         }
-    }
-
-    static String slug(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
     }
 }

@@ -29,9 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,10 +93,11 @@ class WebhookDispatcherTest {
                 .name("danny")
                 .email("danny@coder.com")
                 .insert();
-        UUID id = enqueue(
-                SystemTemplates.WORKSPACE_DELETED,
-                danny,
-                "{\"initiator\": \"danny\", \"name\": \"my-workspace\", \"reason\": \"initiated by user\"}");
+        UUID id = new TestData(postgres.dataSource())
+                .enqueue(
+                        SystemTemplates.WORKSPACE_DELETED,
+                        danny,
+                        "{\"initiator\": \"danny\", \"name\": \"my-workspace\", \"reason\": \"initiated by user\"}");
         publish(id);
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "sent".equals(status(id)));
@@ -231,21 +229,8 @@ class WebhookDispatcherTest {
 
     private UUID enqueueTemplateDeleted(String name) throws Exception {
         UUID user = new TestData(postgres.dataSource()).user().insert();
-        return enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"" + name + "\"}");
-    }
-
-    private UUID enqueue(UUID template, UUID user, String labels) throws Exception {
-        try (Connection connection = postgres.dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, '{}', 'webhook-test')")) {
-            statement.setObject(1, template);
-            statement.setObject(2, user);
-            statement.setString(3, labels);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getObject(1, UUID.class);
-            }
-        }
+        return new TestData(postgres.dataSource())
+                .enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"" + name + "\"}");
     }
 
     private void publish(UUID id) throws Exception {

@@ -18,6 +18,11 @@ public final class GoldenFiles {
 
     private GoldenFiles() {}
 
+    /** A file name for a template or case name: "Workspace Deleted" becomes "workspace-deleted". */
+    public static String slug(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+
     public static void assertMatches(String name, String actual) {
         Path file = ROOT.resolve(name);
         try {

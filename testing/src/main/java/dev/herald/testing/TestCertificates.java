@@ -138,14 +138,6 @@ public final class TestCertificates {
         return directory.resolve("client.key");
     }
 
-    public X509Certificate caCertificate() {
-        return caCertificate;
-    }
-
-    public X509Certificate clientCertificate() {
-        return clientCertificate;
-    }
-
     /** An SSL context presenting the {@code localhost} certificate and trusting client certificates from this CA. */
     public SSLContext serverContext() {
         return context(serverKeys.getPrivate(), serverCertificate);

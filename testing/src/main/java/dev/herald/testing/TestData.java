@@ -37,6 +37,23 @@ public final class TestData {
                 """, userId, templateId, disabled);
     }
 
+    /** Enqueues through the SQL function with these labels (a JSON object); returns the message id. */
+    public UUID enqueue(UUID template, UUID user, String labelsJson) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, '{}', 'test-data')")) {
+            statement.setObject(1, template);
+            statement.setObject(2, user);
+            statement.setString(3, labelsJson);
+            try (java.sql.ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getObject(1, UUID.class);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /**
      * Enqueues {@code template} for {@code user} through the SQL function, with every label the template requires set
      * to {@code value-of-<label>}; returns the message id.

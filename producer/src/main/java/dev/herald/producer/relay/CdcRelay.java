@@ -5,6 +5,7 @@ import dev.herald.config.KafkaConfig;
 import dev.herald.config.RelayConfig;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.kafka.KafkaClients;
+import dev.herald.model.NotificationMethod;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import io.debezium.embedded.Connect;
@@ -105,7 +106,7 @@ public final class CdcRelay implements AutoCloseable {
     }
 
     /** Tokens this replica published for {@code method}, since it started. */
-    public long relayedCount(dev.herald.model.NotificationMethod method) {
+    public long relayedCount(NotificationMethod method) {
         return metrics.relayedCount(method);
     }
 

@@ -77,10 +77,6 @@ final class RelayProcess implements AutoCloseable {
         waitFor();
     }
 
-    boolean alive() {
-        return process.isAlive();
-    }
-
     @Override
     public void close() {
         if (process.isAlive()) {
