@@ -471,7 +471,8 @@ public final class DispatchLoop implements AutoCloseable {
                 log.warn("notifications dispatcher could not commit before a rebalance; tokens will be replayed", e);
             }
             offsets.forget(partitions);
-            assigned = !consumer.assignment().isEmpty();
+            // During revocation the assignment still lists the partitions being taken away.
+            assigned = !partitions.containsAll(consumer.assignment());
         }
 
         @Override

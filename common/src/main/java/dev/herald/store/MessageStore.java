@@ -60,14 +60,14 @@ public final class MessageStore {
             """;
 
     /**
-     * Every outcome of a batch in one statement. The lease guard makes a stale writer a no-op; a failure, temporary or
-     * permanent, counts as an attempt.
+     * Every outcome of a batch in one statement. The lease guard makes a stale writer a no-op. Every outcome counts
+     * as an attempt, the successful one included, as in Coder: a message sent on its third try shows 3.
      */
     private static final String RECORD = """
             UPDATE notification_messages m
             SET status = o.status::notification_message_status,
                 status_reason = o.reason,
-                attempt_count = m.attempt_count + CASE WHEN o.status = 'sent' THEN 0 ELSE 1 END,
+                attempt_count = m.attempt_count + 1,
                 next_retry_after = o.next,
                 leased_until = NULL,
                 updated_at = ?

@@ -73,6 +73,9 @@ class MessageStoreTest {
         assertThat(store.record(List.of(new Outcome.Sent(id, theirs.leasedUntil())), clock.instant()))
                 .isEqualTo(1);
         assertThat(column(id, "status")).isEqualTo("sent");
+        assertThat(column(id, "attempt_count"))
+                .as("the successful attempt counts")
+                .isEqualTo("1");
         assertThat(column(id, "leased_until")).isNull();
     }
 

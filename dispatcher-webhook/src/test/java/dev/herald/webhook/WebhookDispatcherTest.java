@@ -147,7 +147,9 @@ class WebhookDispatcherTest {
         publish(id);
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "sent".equals(status(id)));
-        assertThat(column(id, "attempt_count")).isEqualTo("1");
+        assertThat(column(id, "attempt_count"))
+                .as("500, then 200: two attempts")
+                .isEqualTo("2");
         assertThat(receiver.requests()).hasSize(2);
     }
 
