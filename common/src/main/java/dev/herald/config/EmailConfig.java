@@ -3,6 +3,7 @@ package dev.herald.config;
 import static dev.herald.config.HeraldSettings.*;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -21,7 +22,9 @@ public record EmailConfig(
         Optional<String> tlsServerName,
         Optional<Path> tlsCertFile,
         Optional<Path> tlsCertKeyFile,
-        Optional<Path> tlsCaCertFile) {
+        Optional<Path> tlsCaCertFile,
+        int maxMessagesPerConnection,
+        Duration connectionIdleTimeout) {
 
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>@]+@[^\\s<>@]+");
     private static final Pattern NAMED_ADDRESS = Pattern.compile(".*<\\s*([^<>]+)\\s*>\\s*");
@@ -55,7 +58,9 @@ public record EmailConfig(
                 values.optional(EMAIL_TLS_SERVER_NAME),
                 values.optional(EMAIL_TLS_CERT_FILE),
                 values.optional(EMAIL_TLS_CERT_KEY_FILE),
-                values.optional(EMAIL_TLS_CA_CERT_FILE));
+                values.optional(EMAIL_TLS_CA_CERT_FILE),
+                values.get(EMAIL_MAX_MESSAGES_PER_CONNECTION),
+                values.get(EMAIL_CONNECTION_IDLE_TIMEOUT));
         config.from()
                 .filter(from -> !validSender(from))
                 .ifPresent(from -> values.problem(EMAIL_FROM.displayName()

@@ -14,6 +14,7 @@ public record HeraldConfig(
         WebhookConfig webhook,
         KafkaConfig kafka,
         RelayConfig relay,
+        RetrySchedulerConfig scheduler,
         ServerConfig server) {
 
     /**
@@ -29,6 +30,7 @@ public record HeraldConfig(
                 WebhookConfig.from(values),
                 KafkaConfig.from(values),
                 RelayConfig.from(values),
+                RetrySchedulerConfig.from(values),
                 ServerConfig.from(values));
         config.checkAcrossComponents(values);
         if (!values.problems().isEmpty()) {

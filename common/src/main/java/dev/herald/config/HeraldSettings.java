@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every setting Herald reads, declared once. Names, variables and defaults of the notification settings are the ones
@@ -21,6 +22,7 @@ public final class HeraldSettings {
     static final String WEBHOOK = "Webhook";
     static final String KAFKA = "Kafka";
     static final String RELAY = "CDC relay";
+    static final String SCHEDULER = "Retry scheduler and reconciler";
     static final String SERVER = "Server";
 
     // --- Notifications -------------------------------------------------------------------------------------------
@@ -65,6 +67,26 @@ public final class HeraldSettings {
             .env("CODER_NOTIFICATIONS_RETRY_INTERVAL")
             .defaultValue("5m")
             .description("How long to wait after a temporary failure before the message is sent again.")
+            .build();
+
+    public static final Setting<RetryPolicyKind> RETRY_POLICY = Setting.builder(
+                    "notifications.retryPolicy", NOTIFICATIONS, SettingType.oneOf(RetryPolicyKind.class))
+            .flag("--notifications-retry-policy")
+            .env("HERALD_NOTIFICATIONS_RETRY_POLICY")
+            .defaultValue("fixed")
+            .description("How the wait before a retry grows: 'fixed' waits the retry interval every time (as Coder"
+                    + " does); 'exponential' doubles it after each failed attempt, up to the maximum retry interval,"
+                    + " and spreads retries randomly over the upper half of each wait so that a recovering receiver is"
+                    + " not hit by every message at once.")
+            .build();
+
+    public static final Setting<Duration> RETRY_MAX_INTERVAL = Setting.builder(
+                    "notifications.retryMaxInterval", NOTIFICATIONS, SettingType.positiveDuration())
+            .flag("--notifications-retry-max-interval")
+            .env("HERALD_NOTIFICATIONS_RETRY_MAX_INTERVAL")
+            .defaultValue("1h")
+            .description("The longest wait before a retry: the cap of the exponential policy, and of a receiver's"
+                    + " Retry-After header (honoured when it asks for longer than the policy's wait).")
             .build();
 
     public static final Setting<Duration> LEASE_PERIOD = Setting.builder(
@@ -223,6 +245,24 @@ public final class HeraldSettings {
             .description("CA certificate file (PEM) to trust instead of the system's certificate authorities.")
             .build();
 
+    public static final Setting<Integer> EMAIL_MAX_MESSAGES_PER_CONNECTION = Setting.builder(
+                    "email.maxMessagesPerConnection", EMAIL, SettingType.integer(1, 100_000))
+            .flag("--notifications-email-max-messages-per-connection")
+            .env("HERALD_NOTIFICATIONS_EMAIL_MAX_MESSAGES_PER_CONNECTION")
+            .defaultValue("100")
+            .description("How many messages one SMTP connection carries (RSET between them) before it is closed"
+                    + " and a fresh one opened. 1 opens a connection per message.")
+            .build();
+
+    public static final Setting<Duration> EMAIL_CONNECTION_IDLE_TIMEOUT = Setting.builder(
+                    "email.connectionIdleTimeout", EMAIL, SettingType.positiveDuration())
+            .flag("--notifications-email-connection-idle-timeout")
+            .env("HERALD_NOTIFICATIONS_EMAIL_CONNECTION_IDLE_TIMEOUT")
+            .defaultValue("30s")
+            .description("How long an unused SMTP connection is kept for the next message. Keep it below the"
+                    + " smarthost's own idle timeout (often 60s to 5m).")
+            .build();
+
     // --- Webhook -------------------------------------------------------------------------------------------------
 
     public static final Setting<URI> WEBHOOK_ENDPOINT = Setting.builder("webhook.endpoint", WEBHOOK, SettingType.URL)
@@ -294,6 +334,16 @@ public final class HeraldSettings {
             .description("Replication factor of each topic Herald creates (3 in production).")
             .build();
 
+    public static final Setting<String> KAFKA_GROUP_PREFIX = Setting.builder(
+                    "kafka.groupPrefix", KAFKA, SettingType.STRING)
+            .flag("--kafka-consumer-group-prefix")
+            .env("HERALD_KAFKA_CONSUMER_GROUP_PREFIX")
+            .defaultValue("herald")
+            .description("Dispatchers join the consumer groups <prefix>-dispatcher-smtp and"
+                    + " <prefix>-dispatcher-webhook. Two Herald deployments sharing one Kafka cluster need different"
+                    + " prefixes (and topic prefixes).")
+            .build();
+
     public static final Setting<Duration> KAFKA_MAX_POLL_INTERVAL = Setting.builder(
                     "kafka.maxPollInterval", KAFKA, SettingType.positiveDuration())
             .flag("--kafka-max-poll-interval")
@@ -332,16 +382,63 @@ public final class HeraldSettings {
                     + " that the slot does not hold back write-ahead log.")
             .build();
 
-    public static final Setting<Duration> RELAY_PENDING_GRACE = Setting.builder(
-                    "relay.pendingGrace", RELAY, SettingType.positiveDuration())
-            .flag("--relay-pending-grace")
-            .env("HERALD_RELAY_PENDING_GRACE")
+    // --- Retry scheduler and reconciler ---------------------------------------------------------------------------
+
+    public static final Setting<String> RETRY_SCHEDULER_APPLICATION_ID = Setting.builder(
+                    "retryScheduler.applicationId", SCHEDULER, SettingType.STRING)
+            .flag("--retry-scheduler-application-id")
+            .env("HERALD_RETRY_SCHEDULER_APPLICATION_ID")
+            .defaultValue("herald-retry-scheduler")
+            .description("The Kafka Streams application id of the retry scheduler. Replicas with the same id share"
+                    + " the retry timers by partition; it also names the scheduler's internal topics.")
+            .build();
+
+    public static final Setting<Integer> RETRY_SCHEDULER_STREAM_THREADS = Setting.builder(
+                    "retryScheduler.streamThreads", SCHEDULER, SettingType.integer(1, 64))
+            .flag("--retry-scheduler-stream-threads")
+            .env("HERALD_RETRY_SCHEDULER_STREAM_THREADS")
+            .defaultValue("1")
+            .description("Kafka Streams threads per retry scheduler replica; useful up to the number of partitions"
+                    + " of the retry topic.")
+            .build();
+
+    public static final Setting<Duration> RECONCILER_GRACE = Setting.builder(
+                    "reconciler.grace", SCHEDULER, SettingType.positiveDuration())
+            .flag("--reconciler-grace")
+            .env("HERALD_RECONCILER_GRACE")
             .defaultValue("1m")
-            .description("How long a message may stay pending before the reconciler assumes the relay missed it"
-                    + " and issues its work token itself.")
+            .description("How long a message may be pending, or overdue for its retry, before the reconciler"
+                    + " assumes its work token was lost and issues a new one. A message re-driven once waits this"
+                    + " long again before the next re-drive.")
+            .build();
+
+    public static final Setting<Integer> RECONCILER_BATCH_SIZE = Setting.builder(
+                    "reconciler.batchSize", SCHEDULER, SettingType.integer(1, 100_000))
+            .flag("--reconciler-batch-size")
+            .env("HERALD_RECONCILER_BATCH_SIZE")
+            .defaultValue("1000")
+            .description("How many rows the reconciler and the retention purge handle per transaction. Small"
+                    + " batches keep locks short while a large backlog is worked through.")
             .build();
 
     // --- Server --------------------------------------------------------------------------------------------------
+
+    public static final Setting<Set<Role>> ROLES = Setting.builder("roles", SERVER, SettingType.ROLES)
+            .flag("--roles")
+            .env("HERALD_ROLES")
+            .defaultValue("all")
+            .description("What this process does: all, or any of producer (the CDC relay), dispatcher-smtp,"
+                    + " dispatcher-webhook, retry-scheduler (retry timers, reconciler, retention) and api (HTTP API,"
+                    + " web UI). Production runs one role per container.")
+            .build();
+
+    public static final Setting<Boolean> DEV = Setting.builder("dev", SERVER, SettingType.BOOL)
+            .flag("--dev")
+            .env("HERALD_DEV")
+            .defaultValue("false")
+            .description("Development mode: runs a local mail catcher and delivers email there, and creates a first"
+                    + " owner on a fresh database, printing its API token. Never use it in production.")
+            .build();
 
     public static final Setting<Secret> POSTGRES_URL = Setting.builder("postgres.url", SERVER, SettingType.SECRET)
             .flag("--postgres-url")
@@ -394,6 +491,8 @@ public final class HeraldSettings {
             MAX_SEND_ATTEMPTS,
             FETCH_INTERVAL,
             RETRY_INTERVAL,
+            RETRY_POLICY,
+            RETRY_MAX_INTERVAL,
             LEASE_PERIOD,
             LEASE_COUNT,
             STORE_SYNC_INTERVAL,
@@ -414,6 +513,8 @@ public final class HeraldSettings {
             EMAIL_TLS_CERT_FILE,
             EMAIL_TLS_CERT_KEY_FILE,
             EMAIL_TLS_CA_CERT_FILE,
+            EMAIL_MAX_MESSAGES_PER_CONNECTION,
+            EMAIL_CONNECTION_IDLE_TIMEOUT,
             WEBHOOK_ENDPOINT,
             WEBHOOK_SIGNING_SECRETS,
             WEBHOOK_SIGNING_SECRET_FILE,
@@ -422,11 +523,17 @@ public final class HeraldSettings {
             KAFKA_TOPIC_PREFIX,
             KAFKA_TOPIC_PARTITIONS,
             KAFKA_TOPIC_REPLICATION_FACTOR,
+            KAFKA_GROUP_PREFIX,
             KAFKA_MAX_POLL_INTERVAL,
             KAFKA_PROPERTIES,
             RELAY_SLOT_NAME,
             RELAY_HEARTBEAT_INTERVAL,
-            RELAY_PENDING_GRACE,
+            RETRY_SCHEDULER_APPLICATION_ID,
+            RETRY_SCHEDULER_STREAM_THREADS,
+            RECONCILER_GRACE,
+            RECONCILER_BATCH_SIZE,
+            ROLES,
+            DEV,
             POSTGRES_URL,
             ACCESS_URL,
             HTTP_ADDRESS,

@@ -13,8 +13,27 @@ public record KafkaConfig(
         String topicPrefix,
         int topicPartitions,
         int topicReplicationFactor,
+        String groupPrefix,
         Duration maxPollInterval,
         Map<String, String> clientProperties) {
+
+    /** The default consumer group prefix; for tests and tools that do not read the configuration. */
+    public KafkaConfig(
+            Optional<String> bootstrapServers,
+            String topicPrefix,
+            int topicPartitions,
+            int topicReplicationFactor,
+            Duration maxPollInterval,
+            Map<String, String> clientProperties) {
+        this(
+                bootstrapServers,
+                topicPrefix,
+                topicPartitions,
+                topicReplicationFactor,
+                "herald",
+                maxPollInterval,
+                clientProperties);
+    }
 
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
 
@@ -30,11 +49,16 @@ public record KafkaConfig(
                 values.get(KAFKA_TOPIC_PREFIX),
                 values.get(KAFKA_TOPIC_PARTITIONS),
                 values.get(KAFKA_TOPIC_REPLICATION_FACTOR),
+                values.get(KAFKA_GROUP_PREFIX),
                 values.get(KAFKA_MAX_POLL_INTERVAL),
                 properties == null ? Map.of() : properties);
         if (!TOPIC_PREFIX.matcher(config.topicPrefix()).matches()) {
             values.problem(KAFKA_TOPIC_PREFIX.displayName() + ": \"" + config.topicPrefix()
                     + "\" cannot start a Kafka topic name. Fix: use letters, digits, '.', '_' and '-' only.");
+        }
+        if (!TOPIC_PREFIX.matcher(config.groupPrefix()).matches()) {
+            values.problem(KAFKA_GROUP_PREFIX.displayName() + ": \"" + config.groupPrefix()
+                    + "\" cannot name a consumer group. Fix: use letters, digits, '.', '_' and '-' only.");
         }
         return config;
     }
@@ -44,7 +68,8 @@ public record KafkaConfig(
     public String toString() {
         return "KafkaConfig[bootstrapServers=" + bootstrapServers.orElse("(embedded)") + ", topicPrefix="
                 + topicPrefix + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor="
-                + topicReplicationFactor + ", maxPollInterval=" + GoDuration.format(maxPollInterval)
+                + topicReplicationFactor + ", groupPrefix=" + groupPrefix + ", maxPollInterval="
+                + GoDuration.format(maxPollInterval)
                 + ", clientProperties=" + clientProperties.keySet() + "]";
     }
 }

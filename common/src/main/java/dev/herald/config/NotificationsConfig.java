@@ -12,6 +12,8 @@ public record NotificationsConfig(
         int maxSendAttempts,
         Duration fetchInterval,
         Duration retryInterval,
+        RetryPolicyKind retryPolicy,
+        Duration retryMaxInterval,
         Duration leasePeriod,
         int leaseCount,
         Duration storeSyncInterval,
@@ -26,6 +28,8 @@ public record NotificationsConfig(
                 values.get(MAX_SEND_ATTEMPTS),
                 values.get(FETCH_INTERVAL),
                 values.get(RETRY_INTERVAL),
+                values.get(RETRY_POLICY),
+                values.get(RETRY_MAX_INTERVAL),
                 values.get(LEASE_PERIOD),
                 values.get(LEASE_COUNT),
                 values.get(STORE_SYNC_INTERVAL),
@@ -38,6 +42,12 @@ public record NotificationsConfig(
                     + ") must be shorter than " + LEASE_PERIOD.displayName() + " ("
                     + GoDuration.format(config.leasePeriod())
                     + "). Fix: lower the dispatch timeout or raise the lease period.");
+        }
+        if (config.retryMaxInterval().compareTo(config.retryInterval()) < 0) {
+            values.problem(RETRY_MAX_INTERVAL.displayName() + " (" + GoDuration.format(config.retryMaxInterval())
+                    + ") is shorter than " + RETRY_INTERVAL.displayName() + " ("
+                    + GoDuration.format(config.retryInterval())
+                    + "). Fix: raise the maximum retry interval or lower the retry interval.");
         }
         return config;
     }

@@ -6,13 +6,12 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /** Settings of the CDC relay that turns new rows into work tokens. */
-public record RelayConfig(String slotName, Duration heartbeatInterval, Duration pendingGrace) {
+public record RelayConfig(String slotName, Duration heartbeatInterval) {
 
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
     static RelayConfig from(SettingValues values) {
-        RelayConfig config = new RelayConfig(
-                values.get(RELAY_SLOT_NAME), values.get(RELAY_HEARTBEAT_INTERVAL), values.get(RELAY_PENDING_GRACE));
+        RelayConfig config = new RelayConfig(values.get(RELAY_SLOT_NAME), values.get(RELAY_HEARTBEAT_INTERVAL));
         if (!SLOT_NAME.matcher(config.slotName()).matches()) {
             values.problem(RELAY_SLOT_NAME.displayName() + ": \"" + config.slotName()
                     + "\" is not a valid replication slot name. Fix: use lower-case letters, digits and '_' (at"

@@ -6,9 +6,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where the server listens, where its state lives and how it logs. */
 public record ServerConfig(
+        Set<Role> roles,
+        boolean dev,
         Optional<Secret> postgresUrl,
         URI accessUrl,
         HostPort httpAddress,
@@ -38,7 +41,15 @@ public record ServerConfig(
                         + "). Fix: give host:port such as 127.0.0.1:2112, or leave it empty to turn metrics off.");
             }
         }
-        return new ServerConfig(postgresUrl, accessUrl, http, prometheus, values.get(VERBOSE), values.get(DATA_DIR));
+        return new ServerConfig(
+                values.get(ROLES),
+                values.get(DEV),
+                postgresUrl,
+                accessUrl,
+                http,
+                prometheus,
+                values.get(VERBOSE),
+                values.get(DATA_DIR));
     }
 
     private static boolean supportedDatabaseUrl(String url) {

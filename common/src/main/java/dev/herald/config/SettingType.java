@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -44,6 +45,10 @@ public record SettingType<T>(String name, String expected, Function<String, T> p
 
     public static final SettingType<Path> PATH =
             new SettingType<>("path", "a file or directory path", SettingType::path);
+
+    /** {@code all}, or roles separated by commas. */
+    public static final SettingType<Set<Role>> ROLES =
+            new SettingType<>("role list", "all, or any of " + Role.names() + " separated by commas", Role::parse);
 
     /** {@code key=value} pairs, comma-separated in the environment, one per flag on the command line. */
     public static final SettingType<Map<String, String>> KEY_VALUES =

@@ -20,7 +20,7 @@ public record DispatchSettings(
     public static DispatchSettings from(HeraldConfig config, NotificationMethod method) {
         return new DispatchSettings(
                 method,
-                "herald-dispatcher-" + method.sqlName(),
+                config.kafka().groupPrefix() + "-dispatcher-" + method.sqlName(),
                 config.notifications().dispatchTimeout(),
                 config.notifications().leasePeriod(),
                 config.notifications().maxSendAttempts(),

@@ -215,6 +215,21 @@ public final class MessageStore {
         }
     }
 
+    /**
+     * Records the deployment's default method, which the enqueue function snapshots into rows whose template has no
+     * method of its own.
+     */
+    public void setDefaultMethod(NotificationMethod method) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        INSERT INTO site_configs (key, value) VALUES ('notifications_default_method', ?)
+                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                        """)) {
+            statement.setString(1, method.sqlName());
+            statement.executeUpdate();
+        }
+    }
+
     private MessagePayload payload(String text) throws SQLException {
         try {
             return json.readValue(text, MessagePayload.class);

@@ -93,7 +93,7 @@ class DispatchLoopTest {
                         sender,
                         new TemplateRenderer(URI.create("https://herald.example.com")),
                         pause,
-                        RetryPolicy.fixed(RETRY_INTERVAL),
+                        RetryPolicy.fixed(RETRY_INTERVAL, Duration.ofHours(1)),
                         registry,
                         Clock.systemUTC()));
         loop.start();

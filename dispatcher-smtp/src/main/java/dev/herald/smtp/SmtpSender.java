@@ -22,7 +22,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
  * Sends email through the configured smarthost with Jakarta Mail. SMTP sessions are reused: one connection carries up
- * to {@code messagesPerConnection} messages (with RSET between them), is closed when idle too long, and is replaced
+ * to {@code --notifications-email-max-messages-per-connection} messages (with RSET between them), is closed when idle
+ * longer than {@code --notifications-email-connection-idle-timeout}, and is replaced
  * after any error, so one bad exchange never poisons the next message.
  */
 public final class SmtpSender implements Sender {
@@ -53,12 +54,11 @@ public final class SmtpSender implements Sender {
     /**
      * @throws IllegalArgumentException when the sender address or the TLS files cannot be used
      */
-    public SmtpSender(
-            EmailConfig config, Duration timeout, int messagesPerConnection, Duration idleTimeout, Clock clock) {
+    public SmtpSender(EmailConfig config, Duration timeout, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.messagesPerConnection = messagesPerConnection;
-        this.idleTimeout = idleTimeout;
+        this.messagesPerConnection = config.maxMessagesPerConnection();
+        this.idleTimeout = config.connectionIdleTimeout();
         try {
             this.from = new InternetAddress(
                     config.from()

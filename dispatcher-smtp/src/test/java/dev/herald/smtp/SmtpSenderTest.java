@@ -13,6 +13,7 @@ import dev.herald.model.NotificationMethod;
 import dev.herald.render.RenderedMessage;
 import dev.herald.store.LeasedMessage;
 import dev.herald.testing.GreenMailFixtures;
+import dev.herald.testing.MutableClock;
 import dev.herald.testing.SmtpServer;
 import dev.herald.testing.TestCertificates;
 import jakarta.mail.internet.MimeMessage;
@@ -261,6 +262,40 @@ class SmtpSenderTest {
     }
 
     @Test
+    void aConnectionIsReplacedAfterItsMessageCap() {
+        sender = sender(config(noAuth.port(), c -> c.messagesPerConnection = 3));
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(sender.send(delivery(UUID.randomUUID(), "ada@example.com", "n" + i)))
+                    .isInstanceOf(DeliveryResult.Delivered.class);
+        }
+
+        assertThat(noAuth.messages().stream()
+                        .map(SmtpServer.ReceivedMessage::sessionId)
+                        .distinct())
+                .as("10 messages at 3 per connection")
+                .hasSize(4);
+    }
+
+    @Test
+    void anIdleConnectionIsNotReused() {
+        MutableClock clock = MutableClock.at(Instant.parse("2026-11-26T10:00:00Z"));
+        sender = sender(config(noAuth.port(), c -> c.clock = clock));
+
+        sender.send(delivery(UUID.randomUUID(), "ada@example.com", "first"));
+        clock.advance(Duration.ofSeconds(29));
+        sender.send(delivery(UUID.randomUUID(), "ada@example.com", "within the idle timeout"));
+        clock.advance(Duration.ofSeconds(31));
+        sender.send(delivery(UUID.randomUUID(), "ada@example.com", "after the idle timeout"));
+
+        List<String> sessions = noAuth.messages().stream()
+                .map(SmtpServer.ReceivedMessage::sessionId)
+                .toList();
+        assertThat(sessions.get(1)).isEqualTo(sessions.get(0));
+        assertThat(sessions.get(2)).isNotEqualTo(sessions.get(1));
+    }
+
+    @Test
     void headerInjectionThroughTheTitleIsNeutralised() throws Exception {
         sender = sender(config(noAuth.port(), c -> {}));
 
@@ -288,6 +323,8 @@ class SmtpSenderTest {
         String user;
         String password;
         String identity;
+        int messagesPerConnection = 100;
+        Clock clock = Clock.systemUTC();
 
         Settings withAuth(String user, String password, String identity) {
             this.user = user;
@@ -319,8 +356,10 @@ class SmtpSenderTest {
                 Optional.ofNullable(s.serverName),
                 s.clientCertificate ? Optional.of(CERTIFICATES.clientCertificateFile()) : Optional.empty(),
                 s.clientCertificate ? Optional.of(CERTIFICATES.clientKeyFile()) : Optional.empty(),
-                Optional.ofNullable(s.ca));
-        return new SmtpSender(config, Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Clock.systemUTC());
+                Optional.ofNullable(s.ca),
+                s.messagesPerConnection,
+                Duration.ofSeconds(30));
+        return new SmtpSender(config, Duration.ofSeconds(5), s.clock);
     }
 
     static Delivery delivery(UUID id, String email, String title) {

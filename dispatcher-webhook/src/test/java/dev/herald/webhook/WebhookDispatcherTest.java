@@ -222,7 +222,7 @@ class WebhookDispatcherTest {
                         new WebhookSender(endpoint, config, timeout, 8, Clock.systemUTC()),
                         new TemplateRenderer(URI.create("https://et23ntkhpueak.pit-1.try.coder.app")),
                         pause,
-                        RetryPolicy.fixed(RETRY_INTERVAL),
+                        RetryPolicy.fixed(RETRY_INTERVAL, Duration.ofHours(1)),
                         new MetricRegistry(),
                         Clock.systemUTC()));
         started.start();

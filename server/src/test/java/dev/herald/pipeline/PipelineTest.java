@@ -84,8 +84,7 @@ class PipelineTest {
                         kafkaConfig,
                         new RelayConfig(
                                 "pipeline_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100000,
-                                Duration.ofSeconds(1),
-                                Duration.ofMinutes(1)),
+                                Duration.ofSeconds(1)),
                         Duration.ofMillis(200)),
                 new MetricRegistry(),
                 Clock.systemUTC());
@@ -108,13 +107,13 @@ class PipelineTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                100,
+                Duration.ofSeconds(30));
         WebhookConfig hook = new WebhookConfig(
                 Optional.of(webhook.url("/hook")), List.of(), Optional.empty(), Duration.ofSeconds(2));
         startDispatcher(
-                NotificationMethod.SMTP,
-                kafkaConfig,
-                new SmtpSender(email, Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Clock.systemUTC()));
+                NotificationMethod.SMTP, kafkaConfig, new SmtpSender(email, Duration.ofSeconds(5), Clock.systemUTC()));
         startDispatcher(
                 NotificationMethod.WEBHOOK,
                 kafkaConfig,
@@ -198,7 +197,7 @@ class PipelineTest {
                         sender,
                         new TemplateRenderer(URI.create("https://herald.example.com")),
                         pause,
-                        RetryPolicy.fixed(Duration.ofMinutes(5)),
+                        RetryPolicy.fixed(Duration.ofMinutes(5), Duration.ofHours(1)),
                         new MetricRegistry(),
                         Clock.systemUTC()));
         loop.start();

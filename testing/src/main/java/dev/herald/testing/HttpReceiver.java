@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class HttpReceiver implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     /** One request as the receiver saw it. Header names are lower-cased. */
-    public record Request(String method, String path, Map<String, String> headers, String body) {
+    public record Request(
+            String method, String path, Map<String, String> headers, String body, java.time.Instant receivedAt) {
         public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -130,7 +131,11 @@ public final class HttpReceiver implements BeforeAllCallback, AfterAllCallback, 
                             headers.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(
-                    exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.copyOf(headers), body));
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    Map.copyOf(headers),
+                    body,
+                    java.time.Instant.now()));
             Response response = script.poll();
             if (response == null) {
                 response = defaultResponse;

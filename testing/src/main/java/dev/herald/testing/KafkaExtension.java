@@ -91,13 +91,14 @@ public final class KafkaExtension implements BeforeAllCallback {
         }
     }
 
-    /** A consumer in a fresh group that reads from the beginning. */
+    /** A consumer in a fresh group that reads committed records from the beginning (aborted transactions hidden). */
     public KafkaConsumer<String, String> newConsumer() {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
     }
 

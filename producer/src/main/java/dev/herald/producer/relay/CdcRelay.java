@@ -3,6 +3,7 @@ package dev.herald.producer.relay;
 import com.codahale.metrics.MetricRegistry;
 import dev.herald.config.KafkaConfig;
 import dev.herald.config.RelayConfig;
+import dev.herald.db.AdvisoryLock;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.kafka.KafkaClients;
 import dev.herald.model.NotificationMethod;
@@ -61,13 +62,14 @@ public final class CdcRelay implements AutoCloseable {
     private final Clock clock;
     private final RelayMetrics metrics;
     private final TopicNames topics;
-    private final Leadership leadership;
+    private final AdvisoryLock leadership;
     private final ExecutorService engineExecutor = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("herald-relay-engine").daemon().factory());
     private final Thread loop;
 
     private volatile boolean running;
     private volatile boolean leader;
+    private volatile boolean standby;
     private volatile boolean streaming;
     private volatile boolean engineFailed;
     private volatile long nextEngineStartMillis;
@@ -80,8 +82,8 @@ public final class CdcRelay implements AutoCloseable {
         this.clock = clock;
         this.metrics = new RelayMetrics(registry);
         this.topics = new TopicNames(settings.kafka().topicPrefix());
-        this.leadership = new Leadership(
-                settings.database(), "herald-relay:" + settings.relay().slotName());
+        this.leadership = new AdvisoryLock(
+                settings.database(), "herald-relay:" + settings.relay().slotName(), "herald-relay-leadership");
         this.loop = Thread.ofPlatform().name("herald-relay-leadership").daemon().unstarted(this::lead);
     }
 
@@ -98,6 +100,11 @@ public final class CdcRelay implements AutoCloseable {
     /** True while this replica holds the lock. */
     public boolean isLeader() {
         return leader;
+    }
+
+    /** True when this replica asked for the lock and another replica holds it: a healthy standby. */
+    public boolean isStandby() {
+        return standby && !leader;
     }
 
     /** Ready: this replica is the leader and PostgreSQL reports its replication slot active. */
@@ -132,7 +139,9 @@ public final class CdcRelay implements AutoCloseable {
         while (running) {
             try {
                 if (!leader) {
-                    if (leadership.tryAcquire()) {
+                    boolean acquired = leadership.tryAcquire();
+                    standby = !acquired;
+                    if (acquired) {
                         leader = true;
                         metrics.leader(true);
                         log.info(

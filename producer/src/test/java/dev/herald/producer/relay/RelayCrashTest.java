@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
+import dev.herald.testing.ChildJvm;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
@@ -56,7 +57,7 @@ class RelayCrashTest {
     void aRelayKilledMidStreamAndRestartedLosesNothing() throws Exception {
         Map<UUID, NotificationMethod> ids = new ConcurrentHashMap<>();
         try (TokenCollector collector = new TokenCollector(kafka, new TopicNames(prefix));
-                RelayProcess first =
+                ChildJvm first =
                         RelayProcess.start("killed-mid-stream-1", postgres, kafka.bootstrapServers(), prefix, slot)) {
             first.awaitLine("STREAMING", Duration.ofSeconds(60));
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeInBatches(ids, "crash", 40, 100));
@@ -66,7 +67,7 @@ class RelayCrashTest {
             first.kill();
             int seenAtKill = collector.distinct();
 
-            try (RelayProcess second =
+            try (ChildJvm second =
                     RelayProcess.start("killed-mid-stream-2", postgres, kafka.bootstrapServers(), prefix, slot)) {
                 second.awaitLine("STREAMING", Duration.ofSeconds(60));
                 writer.get();
@@ -84,13 +85,13 @@ class RelayCrashTest {
     void theStandbyTakesOverWhenTheActiveRelayIsKilled() throws Exception {
         Map<UUID, NotificationMethod> ids = new ConcurrentHashMap<>();
         try (TokenCollector collector = new TokenCollector(kafka, new TopicNames(prefix));
-                RelayProcess a = RelayProcess.start("pair-a", postgres, kafka.bootstrapServers(), prefix, slot);
-                RelayProcess b = RelayProcess.start("pair-b", postgres, kafka.bootstrapServers(), prefix, slot)) {
+                ChildJvm a = RelayProcess.start("pair-a", postgres, kafka.bootstrapServers(), prefix, slot);
+                ChildJvm b = RelayProcess.start("pair-b", postgres, kafka.bootstrapServers(), prefix, slot)) {
             org.awaitility.Awaitility.await("one relay to stream")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> a.printed("STREAMING") || b.printed("STREAMING"));
-            RelayProcess active = a.printed("STREAMING") ? a : b;
-            RelayProcess standby = active == a ? b : a;
+            ChildJvm active = a.printed("STREAMING") ? a : b;
+            ChildJvm standby = active == a ? b : a;
             assertThat(standby.printed("LEADER")).as("only one relay leads").isFalse();
 
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeInBatches(ids, "pair", 30, 100));
@@ -110,8 +111,7 @@ class RelayCrashTest {
     void aGracefulStopReplaysNothing() throws Exception {
         Map<UUID, NotificationMethod> ids = new ConcurrentHashMap<>();
         try (TokenCollector collector = new TokenCollector(kafka, new TopicNames(prefix))) {
-            try (RelayProcess first =
-                    RelayProcess.start("graceful-1", postgres, kafka.bootstrapServers(), prefix, slot)) {
+            try (ChildJvm first = RelayProcess.start("graceful-1", postgres, kafka.bootstrapServers(), prefix, slot)) {
                 first.awaitLine("STREAMING", Duration.ofSeconds(60));
                 writeInBatches(ids, "graceful-a", 5, 100);
                 collector.awaitAll(ids.keySet(), Duration.ofSeconds(30));
@@ -119,8 +119,7 @@ class RelayCrashTest {
                 assertThat(first.printed("STOPPED")).isTrue();
             }
             writeInBatches(ids, "graceful-b", 5, 100);
-            try (RelayProcess second =
-                    RelayProcess.start("graceful-2", postgres, kafka.bootstrapServers(), prefix, slot)) {
+            try (ChildJvm second = RelayProcess.start("graceful-2", postgres, kafka.bootstrapServers(), prefix, slot)) {
                 second.awaitLine("STREAMING", Duration.ofSeconds(60));
                 collector.awaitAll(ids.keySet(), Duration.ofSeconds(30));
             }
@@ -137,14 +136,14 @@ class RelayCrashTest {
     void rowsOfOneCopyAcrossAnAbruptRestartAreOnTheTopicOrStillPending() throws Exception {
         List<UUID> ids;
         try (TokenCollector collector = new TokenCollector(kafka, new TopicNames(prefix))) {
-            try (RelayProcess first = RelayProcess.start("copy-1", postgres, kafka.bootstrapServers(), prefix, slot)) {
+            try (ChildJvm first = RelayProcess.start("copy-1", postgres, kafka.bootstrapServers(), prefix, slot)) {
                 first.awaitLine("STREAMING", Duration.ofSeconds(60));
                 ids = copyRows(1_000);
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> collector.distinct() > 0);
                 first.kill();
             }
             int beforeRestart = collector.distinct();
-            try (RelayProcess second = RelayProcess.start("copy-2", postgres, kafka.bootstrapServers(), prefix, slot)) {
+            try (ChildJvm second = RelayProcess.start("copy-2", postgres, kafka.bootstrapServers(), prefix, slot)) {
                 second.awaitLine("STREAMING", Duration.ofSeconds(60));
                 // A marker written after the restart shows when the relay has caught up.
                 Map<UUID, NotificationMethod> marker = new ConcurrentHashMap<>();

@@ -29,7 +29,7 @@ public final class RelayProcessMain {
                         database,
                         args[5],
                         kafka,
-                        new RelayConfig(args[7], Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                        new RelayConfig(args[7], Duration.ofSeconds(1)),
                         Duration.ofMillis(200)),
                 new MetricRegistry(),
                 Clock.systemUTC());

@@ -51,7 +51,7 @@ final class RelayTestSupport {
                 databaseUrl(postgres),
                 kafka.bootstrapServers(),
                 kafkaConfig,
-                new RelayConfig(slot, Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                new RelayConfig(slot, Duration.ofSeconds(1)),
                 Duration.ofMillis(200));
     }
 

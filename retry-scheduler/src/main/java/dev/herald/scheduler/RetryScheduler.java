@@ -1,0 +1,135 @@
+package dev.herald.scheduler;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.herald.config.KafkaConfig;
+import dev.herald.config.RetrySchedulerConfig;
+import dev.herald.kafka.KafkaClients;
+import dev.herald.model.NotificationMethod;
+import dev.herald.token.TopicNames;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retry scheduler role: a Kafka Streams application that reads retry tokens from {@code <prefix>.retry} and
+ * republishes each to {@code <prefix>.<method>} when its retry time has come. Replicas with the same application id
+ * share the timers by partition; exactly-once processing makes the Kafka-to-Kafka hop atomic.
+ */
+public final class RetryScheduler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
+
+    /**
+     * @param checkInterval how often due timers are looked for; the upper bound of a retry's lateness
+     * @param stateDirectory where the local copy of the timer store lives (rebuilt from Kafka when missing)
+     */
+    public record Settings(
+            String bootstrapServers,
+            KafkaConfig kafka,
+            RetrySchedulerConfig scheduler,
+            Duration checkInterval,
+            Path stateDirectory) {}
+
+    private final Settings settings;
+    private final SchedulerMetrics metrics;
+    private final KafkaStreams streams;
+
+    public RetryScheduler(Settings settings, MetricRegistry registry, Clock clock) {
+        this.settings = settings;
+        this.metrics = new SchedulerMetrics(registry);
+        this.streams = new KafkaStreams(topology(settings, clock, metrics), properties(settings));
+        streams.setUncaughtExceptionHandler(failure -> {
+            log.error("notifications retry scheduler thread failed; replacing it", failure);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+    }
+
+    /** Creates the topics it reads and writes when missing, then joins the group. */
+    public void start() {
+        TopicNames topics = new TopicNames(settings.kafka().topicPrefix());
+        try (Admin admin = Admin.create(KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka()))) {
+            KafkaClients.ensureTopics(
+                    admin,
+                    topics.workTopics(),
+                    settings.kafka().topicPartitions(),
+                    settings.kafka().topicReplicationFactor());
+        }
+        streams.start();
+        log.info(
+                "notifications retry scheduler started (application {}, {} stream thread(s), checks every {} ms)",
+                settings.scheduler().applicationId(),
+                settings.scheduler().streamThreads(),
+                settings.checkInterval().toMillis());
+    }
+
+    /** Ready: every stream thread is running with its partitions assigned and its timers restored. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Retry tokens this replica forwarded since it started. */
+    public long firedCount() {
+        return metrics.firedCount();
+    }
+
+    /** Commits what was forwarded and leaves the group; pending timers stay in the store for whoever takes over. */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        log.info("notifications retry scheduler stopped");
+    }
+
+    static Topology topology(Settings settings, Clock clock, SchedulerMetrics metrics) {
+        TopicNames topics = new TopicNames(settings.kafka().topicPrefix());
+        Topology topology = new Topology();
+        topology.addSource(
+                "retry-tokens",
+                Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(),
+                topics.retry());
+        topology.addProcessor(
+                "timers", () -> new RetryTimers(clock, settings.checkInterval(), metrics), "retry-tokens");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(RetryTimers.STORE), Serdes.Bytes(), Serdes.ByteArray()),
+                "timers");
+        for (NotificationMethod method : NotificationMethod.values()) {
+            topology.addSink(
+                    RetryTimers.sinkFor(method),
+                    topics.forMethod(method),
+                    Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer(),
+                    "timers");
+        }
+        return topology;
+    }
+
+    private static Properties properties(Settings settings) {
+        Properties properties = new Properties();
+        Map<String, Object> base = KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka());
+        properties.putAll(base);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.scheduler().applicationId());
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.scheduler().streamThreads());
+        properties.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.kafka().topicReplicationFactor());
+        properties.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                settings.stateDirectory().toAbsolutePath().toString());
+        properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return properties;
+    }
+}

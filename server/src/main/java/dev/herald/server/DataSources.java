@@ -1,0 +1,28 @@
+package dev.herald.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.db.DatabaseUrl;
+import java.time.Duration;
+
+/** The connection pool every role of a process shares. */
+final class DataSources {
+
+    private DataSources() {}
+
+    static HikariDataSource pooled(DatabaseUrl database, int maximumSize) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(database.jdbcUrl());
+        hikari.setUsername(database.user());
+        hikari.setPassword(database.password().reveal());
+        hikari.setMaximumPoolSize(maximumSize);
+        hikari.setMinimumIdle(Math.min(2, maximumSize));
+        hikari.setPoolName("herald");
+        hikari.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        hikari.addDataSourceProperty("ApplicationName", "herald");
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        // A failed first connection should be a clear start-up error, not a pool that retries in the background.
+        hikari.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
+        return new HikariDataSource(hikari);
+    }
+}

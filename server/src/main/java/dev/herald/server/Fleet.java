@@ -1,0 +1,257 @@
+package dev.herald.server;
+
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Role;
+import dev.herald.dispatch.DispatchLoop;
+import dev.herald.dispatch.DispatchSettings;
+import dev.herald.dispatch.PauseSwitch;
+import dev.herald.dispatch.RetryPolicy;
+import dev.herald.dispatch.Sender;
+import dev.herald.model.NotificationMethod;
+import dev.herald.producer.relay.CdcRelay;
+import dev.herald.render.TemplateRenderer;
+import dev.herald.scheduler.Reconciler;
+import dev.herald.scheduler.RetryScheduler;
+import dev.herald.smtp.SmtpSender;
+import dev.herald.store.MessageStore;
+import dev.herald.webhook.WebhookSender;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker roles of one process, started in dependency order and stopped in reverse: relay, dispatchers, retry
+ * scheduler. Each stops gracefully (dispatchers write every outcome they hold) before the next one goes.
+ */
+public final class Fleet implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Fleet.class);
+    private static final Duration PAUSE_POLL_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration RETRY_CHECK_INTERVAL = Duration.ofMillis(100);
+
+    private final List<RoleService> services = new ArrayList<>();
+    private final List<AutoCloseable> shared = new ArrayList<>();
+
+    private Fleet() {}
+
+    /** Starts the worker roles among {@code roles} (the API is not a worker and is started elsewhere). */
+    public static Fleet start(Set<Role> roles, Resources resources) {
+        Fleet fleet = new Fleet();
+        try {
+            fleet.startRoles(roles, resources);
+        } catch (RuntimeException e) {
+            fleet.close();
+            throw e;
+        }
+        return fleet;
+    }
+
+    /** Every role reports ready; the names of those that do not. */
+    public List<String> notReady() {
+        return services.stream()
+                .filter(service -> !service.ready())
+                .map(RoleService::name)
+                .toList();
+    }
+
+    public boolean ready() {
+        return notReady().isEmpty();
+    }
+
+    @Override
+    public void close() {
+        for (RoleService service : services.reversed()) {
+            try {
+                service.close();
+            } catch (RuntimeException e) {
+                log.warn("notifications role {} did not stop cleanly", service.name(), e);
+            }
+        }
+        for (AutoCloseable resource : shared.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("could not release {}", resource, e);
+            }
+        }
+        services.clear();
+        shared.clear();
+    }
+
+    private void startRoles(Set<Role> roles, Resources resources) {
+        HeraldConfig config = resources.config();
+        if (roles.contains(Role.PRODUCER)) {
+            add(relay(resources));
+        }
+        if (roles.contains(Role.DISPATCHER_SMTP) || roles.contains(Role.DISPATCHER_WEBHOOK)) {
+            MessageStore store = new MessageStore(resources.dataSource());
+            PauseSwitch pause = new PauseSwitch(resources.dataSource(), store, PAUSE_POLL_INTERVAL);
+            shared.add(pause);
+            TemplateRenderer renderer = new TemplateRenderer(config.server().accessUrl());
+            RetryPolicy retryPolicy = RetryPolicy.from(config.notifications(), new SecureRandom()::nextDouble);
+            for (NotificationMethod method : NotificationMethod.values()) {
+                if (roles.contains(dispatcherRole(method))) {
+                    DispatchLoop.Wiring wiring = new DispatchLoop.Wiring(
+                            resources.bootstrapServers(),
+                            config.kafka(),
+                            store,
+                            sender(method, resources),
+                            renderer,
+                            pause,
+                            retryPolicy,
+                            resources.registry(),
+                            resources.clock());
+                    add(dispatcher(new DispatchLoop(DispatchSettings.from(config, method), wiring), method));
+                }
+            }
+        }
+        if (roles.contains(Role.RETRY_SCHEDULER)) {
+            add(scheduler(resources));
+        }
+    }
+
+    private void add(RoleService service) {
+        services.add(service);
+        service.start();
+    }
+
+    private static Role dispatcherRole(NotificationMethod method) {
+        return switch (method) {
+            case SMTP -> Role.DISPATCHER_SMTP;
+            case WEBHOOK -> Role.DISPATCHER_WEBHOOK;
+        };
+    }
+
+    private static Sender sender(NotificationMethod method, Resources resources) {
+        HeraldConfig config = resources.config();
+        Duration timeout = config.notifications().dispatchTimeout();
+        return switch (method) {
+            case SMTP -> {
+                if (config.email().from().isEmpty()) {
+                    log.warn("notifications by email will fail: --notifications-email-from is not set");
+                    yield new UnconfiguredSender(
+                            method,
+                            "email is not configured: set --notifications-email-from (CODER_NOTIFICATIONS_EMAIL_FROM)");
+                }
+                yield new SmtpSender(config.email(), timeout, resources.clock());
+            }
+            case WEBHOOK -> {
+                if (config.webhook().endpoint().isEmpty()) {
+                    log.warn("notifications by webhook will fail: --notifications-webhook-endpoint is not set");
+                    yield new UnconfiguredSender(
+                            method,
+                            "webhooks are not configured: set --notifications-webhook-endpoint"
+                                    + " (CODER_NOTIFICATIONS_WEBHOOK_ENDPOINT)");
+                }
+                yield new WebhookSender(
+                        config.webhook().endpoint().get(),
+                        config.webhook(),
+                        timeout,
+                        config.notifications().maxInflightSends(),
+                        resources.clock());
+            }
+        };
+    }
+
+    private static RoleService relay(Resources resources) {
+        CdcRelay relay = new CdcRelay(
+                new CdcRelay.Settings(
+                        resources.database(),
+                        resources.bootstrapServers(),
+                        resources.config().kafka(),
+                        resources.config().relay(),
+                        Duration.ofSeconds(1)),
+                resources.registry(),
+                resources.clock());
+        return new RoleService() {
+            @Override
+            public String name() {
+                return Role.PRODUCER.flagName();
+            }
+
+            @Override
+            public void start() {
+                relay.start();
+            }
+
+            @Override
+            public boolean ready() {
+                return relay.isStreaming() || relay.isStandby();
+            }
+
+            @Override
+            public void close() {
+                relay.close();
+            }
+        };
+    }
+
+    private static RoleService dispatcher(DispatchLoop loop, NotificationMethod method) {
+        return new RoleService() {
+            @Override
+            public String name() {
+                return dispatcherRole(method).flagName();
+            }
+
+            @Override
+            public void start() {
+                loop.start();
+            }
+
+            @Override
+            public boolean ready() {
+                return loop.ready();
+            }
+
+            @Override
+            public void close() {
+                loop.close();
+            }
+        };
+    }
+
+    private static RoleService scheduler(Resources resources) {
+        HeraldConfig config = resources.config();
+        RetryScheduler scheduler = new RetryScheduler(
+                new RetryScheduler.Settings(
+                        resources.bootstrapServers(),
+                        config.kafka(),
+                        config.scheduler(),
+                        RETRY_CHECK_INTERVAL,
+                        resources.dataDirectory().resolve("retry-scheduler")),
+                resources.registry(),
+                resources.clock());
+        Reconciler reconciler = new Reconciler(
+                Reconciler.Settings.from(config, resources.bootstrapServers(), resources.database()),
+                resources.dataSource(),
+                resources.registry(),
+                resources.clock());
+        return new RoleService() {
+            @Override
+            public String name() {
+                return Role.RETRY_SCHEDULER.flagName();
+            }
+
+            @Override
+            public void start() {
+                scheduler.start();
+                reconciler.start();
+            }
+
+            @Override
+            public boolean ready() {
+                return scheduler.ready();
+            }
+
+            @Override
+            public void close() {
+                reconciler.close();
+                scheduler.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,133 @@
+package dev.herald.server;
+
+import com.codahale.metrics.MetricRegistry;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Role;
+import dev.herald.db.DatabaseUrl;
+import dev.herald.db.Migrations;
+import dev.herald.kafka.KafkaClients;
+import dev.herald.store.MessageStore;
+import dev.herald.token.TopicNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code herald server} process: the database and broker it runs against (external, or embedded when none is
+ * named), the schema, and the roles it was asked to run. Closing it stops the roles gracefully, then what it started.
+ */
+public final class HeraldServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private Resources resources;
+    private Fleet fleet;
+
+    private HeraldServer() {}
+
+    /**
+     * Starts everything and returns once every role has been started (not necessarily ready yet).
+     *
+     * @throws IllegalStateException when a server cannot be reached or started; the message says which and why
+     */
+    public static HeraldServer start(HeraldConfig config, Clock clock) {
+        HeraldServer server = new HeraldServer();
+        try {
+            server.startAll(config, clock);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    public Resources resources() {
+        return resources;
+    }
+
+    /** The roles that are not ready yet, by name; empty when the process is ready. */
+    public List<String> notReady() {
+        return fleet == null ? List.of("starting") : fleet.notReady();
+    }
+
+    @Override
+    public void close() {
+        if (fleet != null) {
+            fleet.close();
+            fleet = null;
+        }
+        for (AutoCloseable resource : opened.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("could not stop {}", resource, e);
+            }
+        }
+        opened.clear();
+        log.info("herald server stopped");
+    }
+
+    private void startAll(HeraldConfig config, Clock clock) {
+        Path dataDirectory = config.server().dataDir();
+        createDirectories(dataDirectory);
+        DatabaseUrl database = database(config, dataDirectory);
+        HikariDataSource dataSource = DataSources.pooled(database, 10);
+        opened.add(dataSource);
+        int applied = Migrations.apply(dataSource);
+        log.info("database schema is up to date ({} migration(s) applied now) at {}", applied, database);
+        try {
+            new MessageStore(dataSource).setDefaultMethod(config.notifications().method());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record the default notifications method: " + e.getMessage(), e);
+        }
+        String bootstrapServers = kafka(config, dataDirectory);
+        try (Admin admin = Admin.create(KafkaClients.baseProperties(bootstrapServers, config.kafka()))) {
+            KafkaClients.ensureTopics(
+                    admin,
+                    new TopicNames(config.kafka().topicPrefix()).workTopics(),
+                    config.kafka().topicPartitions(),
+                    config.kafka().topicReplicationFactor());
+        }
+        resources = new Resources(
+                config, database, dataSource, bootstrapServers, dataDirectory, new MetricRegistry(), clock);
+        for (Role role : config.server().roles()) {
+            log.info("notifications role {}: {}", role, RoleSummary.describe(role, config));
+        }
+        fleet = Fleet.start(config.server().roles(), resources);
+    }
+
+    private DatabaseUrl database(HeraldConfig config, Path dataDirectory) {
+        if (config.server().postgresUrl().isPresent()) {
+            return DatabaseUrl.parse(config.server().postgresUrl().get().reveal());
+        }
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDirectory.resolve("postgres"));
+        opened.add(embedded);
+        return embedded.url();
+    }
+
+    private String kafka(HeraldConfig config, Path dataDirectory) {
+        if (config.kafka().bootstrapServers().isPresent()) {
+            return config.kafka().bootstrapServers().get();
+        }
+        EmbeddedKafka embedded = EmbeddedKafka.start(dataDirectory.resolve("kafka"));
+        opened.add(embedded);
+        return embedded.bootstrapServers();
+    }
+
+    private static void createDirectories(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the data directory " + directory + " (--data-dir): "
+                    + e.getMessage() + ". Fix: choose a writable directory with --data-dir.");
+        }
+    }
+}
