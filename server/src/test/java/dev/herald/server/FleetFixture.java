@@ -57,7 +57,11 @@ final class FleetFixture implements AutoCloseable {
                 "--notifications-store-sync-interval=200ms",
                 "--notifications-email-from=Herald <herald@example.com>",
                 "--prometheus-address="));
-        arguments.addAll(List.of(extra));
+        for (String flag : extra) {
+            String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=') + 1) : flag;
+            arguments.removeIf(argument -> argument.startsWith(name));
+            arguments.add(flag);
+        }
         return arguments;
     }
 
