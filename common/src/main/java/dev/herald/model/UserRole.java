@@ -15,6 +15,7 @@ public enum UserRole {
         this.sqlName = sqlName;
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String sqlName() {
         return sqlName;
     }

@@ -7,6 +7,7 @@ import dev.herald.config.Role;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
 import dev.herald.kafka.KafkaClients;
+import dev.herald.server.api.ApiServer;
 import dev.herald.store.MessageStore;
 import dev.herald.token.TopicNames;
 import java.nio.file.Files;
@@ -30,6 +31,8 @@ public final class HeraldServer implements AutoCloseable {
     private final List<AutoCloseable> opened = new ArrayList<>();
     private Resources resources;
     private Fleet fleet;
+    private ApiServer api;
+    private MetricsEndpoint metrics;
 
     private HeraldServer() {}
 
@@ -60,6 +63,14 @@ public final class HeraldServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (api != null) {
+            api.close();
+            api = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
         if (fleet != null) {
             fleet.close();
             fleet = null;
@@ -102,6 +113,28 @@ public final class HeraldServer implements AutoCloseable {
             log.info("notifications role {}: {}", role, RoleSummary.describe(role, config));
         }
         fleet = Fleet.start(config.server().roles(), resources);
+        config.server().prometheusAddress().ifPresent(address -> {
+            metrics = MetricsEndpoint.start(resources.registry(), address);
+        });
+        if (config.server().roles().contains(Role.API)) {
+            api = new ApiServer(dataSource, bootstrapServers, config.kafka(), this::notReady, clock)
+                    .start(config.server().httpAddress());
+        }
+    }
+
+    /** The port the API listens on, when this process runs the api role. */
+    public java.util.OptionalInt apiPort() {
+        return api == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(api.port());
+    }
+
+    /** The API's endpoints as "METHOD path", when this process runs the api role. */
+    public List<String> apiRoutes() {
+        return api == null ? List.of() : api.routes();
+    }
+
+    /** The port metrics are served on, when enabled. */
+    public java.util.OptionalInt metricsPort() {
+        return metrics == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metrics.port());
     }
 
     private DatabaseUrl database(HeraldConfig config, Path dataDirectory) {

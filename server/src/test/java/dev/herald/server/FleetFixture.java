@@ -56,6 +56,7 @@ final class FleetFixture implements AutoCloseable {
                 "--data-dir=" + dataDirectory.resolve("process-" + processes++),
                 "--notifications-store-sync-interval=200ms",
                 "--notifications-email-from=Herald <herald@example.com>",
+                "--http-address=127.0.0.1:0",
                 "--prometheus-address="));
         for (String flag : extra) {
             String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=') + 1) : flag;

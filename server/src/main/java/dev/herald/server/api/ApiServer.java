@@ -1,0 +1,156 @@
+package dev.herald.server.api;
+
+import dev.herald.config.HostPort;
+import dev.herald.config.KafkaConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The api role: Herald's HTTP API under {@code /api/v2}, its OpenAPI description, and {@code /healthz} and
+ * {@code /readyz} for the whole process. Every error is a JSON body in Coder's shape; no stack trace ever leaves.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    /** Large enough for any notification (payloads are capped at 64 KiB), small enough to refuse abuse. */
+    static final long MAX_REQUEST_BYTES = 256 * 1024;
+
+    private final Javalin app;
+    private final TokenSender tokens;
+
+    /**
+     * @param notReady the roles of this process that are not ready, by name
+     */
+    public ApiServer(
+            DataSource dataSource,
+            String bootstrapServers,
+            KafkaConfig kafka,
+            Supplier<List<String>> notReady,
+            Clock clock) {
+        this.tokens = new TokenSender(bootstrapServers, kafka);
+        ApiServices services = ApiServices.over(dataSource, tokens, clock);
+        Authenticator authenticator = new Authenticator(services.users(), clock);
+        byte[] openApi = openApiDocument();
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.http.defaultContentType = "application/json";
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.routes.before("/api/v2/*", authenticator::authenticate);
+            config.routes.get(
+                    "/healthz", context -> context.contentType("text/plain").result("OK"));
+            config.routes.get("/readyz", context -> ready(context, dataSource, notReady));
+            config.routes.get(
+                    "/api/v2/openapi.json",
+                    context -> context.contentType("application/json").result(openApi));
+            new NotificationsApi(services).register(config.routes);
+            new PreferencesApi(services).register(config.routes);
+            new MessagesApi(services).register(config.routes);
+            new UsersApi(services).register(config.routes);
+            config.routes.exception(ApiException.class, ApiServer::answer);
+            config.routes.exception(
+                    HttpResponseException.class,
+                    (e, context) ->
+                            answer(new ApiException(e.getStatus(), httpMessage(e, context), "", List.of()), context));
+            config.routes.exception(Exception.class, (e, context) -> {
+                log.error("notifications API request {} {} failed", context.method(), context.path(), e);
+                answer(
+                        new ApiException(
+                                500,
+                                "Herald could not complete the request.",
+                                "The server log has the details.",
+                                List.of()),
+                        context);
+            });
+            config.routes.error(
+                    405,
+                    context -> answer(
+                            new ApiException(
+                                    405,
+                                    context.method() + " is not allowed on " + context.path() + ".",
+                                    "",
+                                    List.of()),
+                            context));
+        });
+    }
+
+    public ApiServer start(HostPort address) {
+        app.start(address.host().isEmpty() ? "0.0.0.0" : address.host(), address.port());
+        log.info("notifications API listening on http://{}:{}/api/v2", address.host(), app.port());
+        return this;
+    }
+
+    /** The port actually bound (useful when 0 asked for any free port). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Every endpoint as "METHOD path", for checking the OpenAPI description against what is served. */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint ->
+                        List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(endpoint.method.name()))
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        tokens.close();
+    }
+
+    private static void ready(Context context, DataSource dataSource, Supplier<List<String>> notReady) {
+        List<String> waiting = new java.util.ArrayList<>(notReady.get());
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.isValid(2)) {
+                waiting.add("database");
+            }
+        } catch (SQLException e) {
+            waiting.add("database");
+        }
+        context.status(waiting.isEmpty() ? 200 : 503).json(Map.of("ready", waiting.isEmpty(), "waiting_for", waiting));
+    }
+
+    private static void answer(ApiException e, Context context) {
+        context.status(e.status()).json(new ErrorResponse(e.getMessage(), e.detail(), e.validations()));
+    }
+
+    private static String httpMessage(HttpResponseException e, Context context) {
+        return switch (e.getStatus()) {
+            case 404 -> "No such endpoint: " + context.method() + " " + context.path() + ".";
+            case 413 -> "The request body is larger than " + MAX_REQUEST_BYTES / 1024 + " KiB.";
+            case 400 -> Optional.ofNullable(e.getMessage()).orElse("Bad request.");
+            default -> Optional.ofNullable(e.getMessage()).orElse("HTTP " + e.getStatus());
+        };
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the build");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.herald.server.api;
+
+import dev.herald.producer.Event;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Turns {@code POST /notifications/events/{event}} bodies into events: one entry per event Coder documents, naming
+ * the fields it needs. Recipients are decided by the event (the workspace owner, account admins, template admins),
+ * never by the caller.
+ */
+final class EventRequests {
+
+    private record Fields(Map<?, ?> body) {
+        UUID uuid(String name) {
+            String text = text(name);
+            try {
+                return UUID.fromString(text);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badField(name, "\"" + text + "\" is not a UUID");
+            }
+        }
+
+        String text(String name) {
+            Object value = body.get(name);
+            if (value == null || value.toString().isBlank()) {
+                throw ApiException.badField(name, "is required");
+            }
+            if (!(value instanceof String text)) {
+                throw ApiException.badField(name, "must be a string");
+            }
+            return text;
+        }
+
+        String optional(String name) {
+            Object value = body.get(name);
+            if (value != null && !(value instanceof String)) {
+                throw ApiException.badField(name, "must be a string");
+            }
+            return (String) value;
+        }
+
+        int number(String name) {
+            Object value = body.get(name);
+            if (!(value instanceof Integer number)) {
+                throw ApiException.badField(name, "is required and must be a whole number");
+            }
+            return number;
+        }
+    }
+
+    private static final Map<String, Function<Fields, Event>> EVENTS = Map.ofEntries(
+            Map.entry(
+                    "workspace-deleted",
+                    f -> Event.workspaceDeleted(
+                            f.uuid("owner_id"),
+                            f.text("workspace_name"),
+                            f.optional("reason"),
+                            f.optional("initiator"))),
+            Map.entry(
+                    "workspace-manual-build-failed",
+                    f -> Event.workspaceManualBuildFailed(
+                            f.uuid("owner_id"),
+                            f.text("owner_username"),
+                            f.text("workspace_name"),
+                            f.text("template_name"),
+                            f.text("template_version_name"),
+                            f.text("initiator"),
+                            f.number("build_number"))),
+            Map.entry(
+                    "workspace-autobuild-failed",
+                    f -> Event.workspaceAutobuildFailed(
+                            f.uuid("owner_id"), f.text("workspace_name"), f.optional("reason"))),
+            Map.entry(
+                    "workspace-auto-updated",
+                    f -> Event.workspaceAutoUpdated(
+                            f.uuid("owner_id"),
+                            f.text("workspace_name"),
+                            f.text("template_version_name"),
+                            f.optional("template_version_message"))),
+            Map.entry(
+                    "workspace-dormant",
+                    f -> Event.workspaceDormant(
+                            f.uuid("owner_id"),
+                            f.text("workspace_name"),
+                            f.optional("reason"),
+                            f.text("time_til_dormant"))),
+            Map.entry(
+                    "workspace-marked-for-deletion",
+                    f -> Event.workspaceMarkedForDeletion(
+                            f.uuid("owner_id"),
+                            f.text("workspace_name"),
+                            f.optional("reason"),
+                            f.text("time_til_deletion"))),
+            Map.entry(
+                    "user-account-created",
+                    f -> Event.userAccountCreated(f.uuid("user_id"), f.text("username"), f.optional("initiator"))),
+            Map.entry(
+                    "user-account-deleted", f -> Event.userAccountDeleted(f.text("username"), f.optional("initiator"))),
+            Map.entry(
+                    "user-account-suspended",
+                    f -> Event.userAccountSuspended(f.uuid("user_id"), f.text("username"), f.optional("initiator"))),
+            Map.entry(
+                    "user-account-activated",
+                    f -> Event.userAccountActivated(f.uuid("user_id"), f.text("username"), f.optional("initiator"))),
+            Map.entry(
+                    "template-deleted", f -> Event.templateDeleted(f.text("template_name"), f.optional("initiator"))));
+
+    private EventRequests() {}
+
+    static List<String> names() {
+        return EVENTS.keySet().stream().sorted().toList();
+    }
+
+    static Event parse(String name, Map<?, ?> body) {
+        Function<Fields, Event> factory = EVENTS.get(name);
+        if (factory == null) {
+            throw ApiException.notFound(
+                    "\"" + name + "\" is not an event. Events: " + String.join(", ", names()) + ".");
+        }
+        return factory.apply(new Fields(body));
+    }
+}

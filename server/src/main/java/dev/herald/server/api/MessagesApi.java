@@ -1,0 +1,273 @@
+package dev.herald.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.model.MessageStatus;
+import dev.herald.model.NotificationMethod;
+import dev.herald.producer.EnqueueRejectedException;
+import dev.herald.producer.EnqueueRequest;
+import dev.herald.producer.EnqueueResult;
+import dev.herald.producer.Event;
+import dev.herald.producer.FanOutResult;
+import dev.herald.server.data.MessageFilter;
+import dev.herald.server.data.MessageView;
+import dev.herald.server.data.User;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Herald's own endpoints: enqueue over HTTP, events with fan-out, and the message table for troubleshooting. */
+final class MessagesApi {
+
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 500;
+
+    record EnqueueBody(
+            UUID templateId, UUID userId, Map<String, String> labels, Map<String, Object> data, List<UUID> targets) {}
+
+    record Page(List<Message> messages, String nextBefore) {}
+
+    /** A message with its payload as JSON rather than text. */
+    record Message(
+            UUID id,
+            UUID notificationTemplateId,
+            String templateName,
+            UUID userId,
+            String username,
+            String method,
+            String status,
+            String statusReason,
+            String createdBy,
+            int attemptCount,
+            Instant createdAt,
+            Instant updatedAt,
+            Instant leasedUntil,
+            Instant nextRetryAfter,
+            Double queuedSeconds,
+            JsonNode payload) {}
+
+    record EventResult(String event, List<UUID> messageIds, List<UUID> recipients, List<UUID> optedOut) {}
+
+    private final ApiServices services;
+
+    MessagesApi(ApiServices services) {
+        this.services = services;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/v2/notifications/messages", this::list);
+        routes.post("/api/v2/notifications/messages", this::enqueue);
+        routes.get("/api/v2/notifications/messages/counts", this::counts);
+        routes.get("/api/v2/notifications/messages/{id}", this::get);
+        routes.post("/api/v2/notifications/messages/{id}/retry", this::retry);
+        routes.post("/api/v2/notifications/events/{event}", this::publishEvent);
+    }
+
+    private void list(Context context) throws SQLException {
+        Api.caller(context).requireOwner();
+        int limit = intQuery(context, "limit", DEFAULT_PAGE);
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ApiException.badField("limit", "must be between 1 and " + MAX_PAGE);
+        }
+        MessageFilter filter = new MessageFilter(
+                enumQuery(
+                        context,
+                        "status",
+                        Arrays.stream(MessageStatus.values())
+                                .map(MessageStatus::sqlName)
+                                .toList()),
+                userQuery(context),
+                uuidQuery(context, "template_id"),
+                enumQuery(
+                        context,
+                        "method",
+                        Arrays.stream(NotificationMethod.values())
+                                .map(NotificationMethod::sqlName)
+                                .toList()),
+                timeQuery(context, "created_after"),
+                timeQuery(context, "created_before"),
+                cursorQuery(context),
+                limit);
+        List<MessageView> views = services.messages().list(filter);
+        String next = views.size() == limit
+                ? new MessageFilter.PageCursor(
+                                views.getLast().createdAt(), views.getLast().id())
+                        .encode()
+                : null;
+        context.json(new Page(views.stream().map(MessagesApi::message).toList(), next));
+    }
+
+    private void counts(Context context) throws SQLException {
+        Api.caller(context).requireOwner();
+        context.json(services.messages().countsByStatus());
+    }
+
+    private void get(Context context) throws SQLException {
+        Api.caller(context).requireOwner();
+        UUID id = Api.uuidParam(context, "id");
+        context.json(message(services.messages()
+                .find(id)
+                .orElseThrow(() -> ApiException.notFound("No message has the id " + id + "."))));
+    }
+
+    private void retry(Context context) throws SQLException {
+        Caller caller = Api.caller(context);
+        caller.requireOwner();
+        UUID id = Api.uuidParam(context, "id");
+        MessageView current = services.messages()
+                .find(id)
+                .orElseThrow(() -> ApiException.notFound("No message has the id " + id + "."));
+        var token = services.messages()
+                .redrive(id, caller.user().username(), services.clock().instant());
+        if (token.isEmpty()) {
+            throw ApiException.conflict(
+                    "Only a message that failed permanently can be re-driven.",
+                    "This message is " + current.status() + ".");
+        }
+        services.tokens().send(token.get());
+        context.json(message(services.messages().find(id).orElseThrow()));
+    }
+
+    private void enqueue(Context context) throws SQLException {
+        Caller caller = Api.caller(context);
+        caller.requireOwner();
+        EnqueueBody body = Json.read(context, EnqueueBody.class);
+        if (body.templateId() == null) {
+            throw ApiException.badField("template_id", "is required");
+        }
+        if (body.userId() == null) {
+            throw ApiException.badField("user_id", "is required");
+        }
+        try {
+            EnqueueResult result = services.enqueuer()
+                    .enqueue(new EnqueueRequest(
+                            body.templateId(),
+                            body.userId(),
+                            body.labels(),
+                            body.data(),
+                            caller.user().username(),
+                            body.targets()));
+            Api.answerEnqueue(context, result, 201);
+        } catch (EnqueueRejectedException e) {
+            throw ApiException.badField(e.field(), e.getMessage());
+        }
+    }
+
+    private void publishEvent(Context context) throws SQLException {
+        Caller caller = Api.caller(context);
+        caller.requireOwner();
+        String name = context.pathParam("event");
+        Map<?, ?> body = context.body().isBlank() ? Map.of() : Json.read(context, Map.class);
+        Event event = EventRequests.parse(name, body);
+        try {
+            FanOutResult result = services.events().publish(event, caller.user().username());
+            context.status(201)
+                    .json(new EventResult(
+                            event.name(), result.enqueuedMessageIds(), result.recipients(), result.optedOut()));
+        } catch (EnqueueRejectedException e) {
+            throw ApiException.badField(e.field(), e.getMessage());
+        }
+    }
+
+    private static Message message(MessageView view) {
+        JsonNode payload;
+        try {
+            payload = Json.MAPPER.readTree(view.payload());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            payload = null;
+        }
+        return new Message(
+                view.id(),
+                view.notificationTemplateId(),
+                view.templateName(),
+                view.userId(),
+                view.username(),
+                view.method(),
+                view.status(),
+                view.statusReason(),
+                view.createdBy(),
+                view.attemptCount(),
+                view.createdAt(),
+                view.updatedAt(),
+                view.leasedUntil(),
+                view.nextRetryAfter(),
+                view.queuedSeconds(),
+                payload);
+    }
+
+    private Optional<UUID> userQuery(Context context) throws SQLException {
+        String user = context.queryParam("user");
+        if (user == null || user.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(services.users()
+                .find(user)
+                .map(User::id)
+                .orElseThrow(() -> ApiException.badField("user", "\"" + user + "\" is not a user")));
+    }
+
+    private static int intQuery(Context context, String name, int fallback) {
+        String value = context.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badField(name, "\"" + value + "\" is not a number");
+        }
+    }
+
+    private static Optional<String> enumQuery(Context context, String name, List<String> allowed) {
+        String value = context.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        if (!allowed.contains(value)) {
+            throw ApiException.badField(name, "\"" + value + "\" is not one of " + allowed);
+        }
+        return Optional.of(value);
+    }
+
+    private static Optional<UUID> uuidQuery(Context context, String name) {
+        String value = context.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badField(name, "\"" + value + "\" is not a UUID");
+        }
+    }
+
+    private static Optional<Instant> timeQuery(Context context, String name) {
+        String value = context.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            throw ApiException.badField(name, "\"" + value + "\" is not an RFC 3339 time such as 2026-11-26T10:00:00Z");
+        }
+    }
+
+    private static Optional<MessageFilter.PageCursor> cursorQuery(Context context) {
+        String value = context.queryParam("before");
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MessageFilter.PageCursor.decode(value));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badField("before", "is not a cursor this API returned as next_before");
+        }
+    }
+}
