@@ -39,6 +39,30 @@ public record EmailConfig(
         return startTls && !implicitTls();
     }
 
+    /**
+     * The same settings pointed at a local, plain SMTP server (development mode's mail catcher): no TLS, no
+     * authentication, and a sender address if none was configured.
+     */
+    public EmailConfig deliveringTo(HostPort local, String defaultFrom) {
+        return new EmailConfig(
+                from.isPresent() ? from : Optional.of(defaultFrom),
+                local,
+                hello,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                false,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                maxMessagesPerConnection,
+                connectionIdleTimeout);
+    }
+
     public boolean authConfigured() {
         return authUsername.isPresent();
     }

@@ -39,6 +39,11 @@ public record HeraldConfig(
         return config;
     }
 
+    /** The same configuration with other email settings (development mode's mail catcher). */
+    public HeraldConfig withEmail(EmailConfig replacement) {
+        return new HeraldConfig(notifications, replacement, webhook, kafka, relay, scheduler, server);
+    }
+
     private void checkAcrossComponents(SettingValues values) {
         // Kafka evicts a consumer that does not poll within max.poll.interval.ms; a lease must expire first so that
         // the rows of an evicted consumer are already claimable when its partitions move.
@@ -49,7 +54,8 @@ public record HeraldConfig(
                     + "). Fix: lower the lease period or raise the poll interval.");
         }
         NotificationMethod method = notifications.method();
-        if (method == NotificationMethod.SMTP && email.from().isEmpty()) {
+        // Development mode delivers to its own mail catcher with a sender address of its own.
+        if (method == NotificationMethod.SMTP && email.from().isEmpty() && !server.dev()) {
             values.problem(EMAIL_FROM.displayName() + " is required when " + METHOD.displayName()
                     + " is smtp. Fix: set the sender address, or choose --notifications-method webhook.");
         }

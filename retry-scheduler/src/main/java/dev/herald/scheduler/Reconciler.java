@@ -105,11 +105,11 @@ public final class Reconciler implements AutoCloseable {
         if (running.compareAndSet(false, true)) {
             thread.start();
             log.info(
-                    "notifications reconciler started (every {} ms, grace {} ms, batches of {}, retention {})",
-                    settings.fetchInterval().toMillis(),
-                    settings.grace().toMillis(),
+                    "notifications reconciler started (every {}, grace {}, batches of {}, retention {})",
+                    dev.herald.config.GoDuration.format(settings.fetchInterval()),
+                    dev.herald.config.GoDuration.format(settings.grace()),
                     settings.batchSize(),
-                    settings.retention());
+                    dev.herald.config.GoDuration.format(settings.retention()));
         }
     }
 

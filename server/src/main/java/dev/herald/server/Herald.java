@@ -3,6 +3,10 @@ package dev.herald.server;
 import dev.herald.config.ConfigurationException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.cli.CommandLineSettings;
+import dev.herald.server.cli.EnqueueCommand;
+import dev.herald.server.cli.MessagesCommand;
+import dev.herald.server.cli.NotificationsCommand;
+import dev.herald.server.cli.UsersCommand;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
@@ -49,12 +53,14 @@ public final class Herald {
             return 0;
         }
         ParseResult command = parsed.subcommand();
-        return switch (command.commandSpec().name()) {
-            case "server" -> server(command, environment, err);
-            default ->
-                throw new IllegalStateException(
-                        "unhandled command " + command.commandSpec().name());
-        };
+        if (command.commandSpec().name().equals("server")) {
+            return server(command, environment, err);
+        }
+        // The admin commands run themselves: picocli calls the chosen subcommand.
+        CommandLine admin = commandLine();
+        admin.setOut(new java.io.PrintWriter(out, true));
+        admin.setErr(new java.io.PrintWriter(err, true));
+        return admin.execute(args);
     }
 
     static CommandLine commandLine() {
@@ -71,6 +77,10 @@ public final class Herald {
         CommandLineSettings.addOptions(serverSpec);
         CommandLine root = new CommandLine(rootSpec);
         root.addSubcommand("server", new CommandLine(serverSpec));
+        root.addSubcommand("notifications", new NotificationsCommand());
+        root.addSubcommand("messages", new MessagesCommand());
+        root.addSubcommand("users", new UsersCommand());
+        root.addSubcommand("enqueue", new EnqueueCommand());
         return root;
     }
 

@@ -3,11 +3,13 @@ package dev.herald.server;
 import com.codahale.metrics.MetricRegistry;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.HostPort;
 import dev.herald.config.Role;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
 import dev.herald.kafka.KafkaClients;
 import dev.herald.server.api.ApiServer;
+import dev.herald.server.data.User;
 import dev.herald.store.MessageStore;
 import dev.herald.token.TopicNames;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,7 @@ public final class HeraldServer implements AutoCloseable {
     private Resources resources;
     private Fleet fleet;
     private ApiServer api;
+    private MailCatcher mailCatcher;
     private MetricsEndpoint metrics;
 
     private HeraldServer() {}
@@ -86,9 +90,16 @@ public final class HeraldServer implements AutoCloseable {
         log.info("herald server stopped");
     }
 
-    private void startAll(HeraldConfig config, Clock clock) {
+    private void startAll(HeraldConfig configured, Clock clock) {
+        HeraldConfig config = configured;
         Path dataDirectory = config.server().dataDir();
         createDirectories(dataDirectory);
+        if (config.server().dev()) {
+            mailCatcher = MailCatcher.start(dataDirectory.resolve("mail"), clock);
+            opened.add(mailCatcher);
+            config = config.withEmail(config.email()
+                    .deliveringTo(new HostPort("127.0.0.1", mailCatcher.port()), "Herald <herald@localhost>"));
+        }
         DatabaseUrl database = database(config, dataDirectory);
         HikariDataSource dataSource = DataSources.pooled(database, 10);
         opened.add(dataSource);
@@ -99,6 +110,8 @@ public final class HeraldServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("could not record the default notifications method: " + e.getMessage(), e);
         }
+        Optional<User> developmentOwner =
+                config.server().dev() ? DevelopmentOwner.createOnFreshDatabase(dataSource) : Optional.empty();
         String bootstrapServers = kafka(config, dataDirectory);
         try (Admin admin = Admin.create(KafkaClients.baseProperties(bootstrapServers, config.kafka()))) {
             KafkaClients.ensureTopics(
@@ -120,6 +133,18 @@ public final class HeraldServer implements AutoCloseable {
             api = new ApiServer(dataSource, bootstrapServers, config.kafka(), this::notReady, clock)
                     .start(config.server().httpAddress());
         }
+        developmentOwner.ifPresent(owner -> Thread.ofVirtual()
+                .name("herald-dev-first-test")
+                .start(() -> {
+                    while (!notReady().isEmpty()) {
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    DevelopmentOwner.sendFirstTest(dataSource, owner, clock);
+                }));
     }
 
     /** The port the API listens on, when this process runs the api role. */

@@ -1,0 +1,95 @@
+package dev.herald.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code herald notifications pause|resume|test|custom}. */
+@Command(
+        name = "notifications",
+        description = "Pause or resume delivery, send a test or custom notification.",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            NotificationsCommand.Pause.class,
+            NotificationsCommand.Resume.class,
+            NotificationsCommand.Test.class,
+            NotificationsCommand.Custom.class
+        })
+public final class NotificationsCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Without a subcommand, say which there are. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "pause", description = "Stop every dispatcher from sending until resumed (owners).")
+    static final class Pause extends AdminCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        void run() throws AdminClient.Failure {
+            JsonNode answer = api.client().put("/api/v2/notifications/settings", Map.of("notifier_paused", true));
+            out().println(
+                            answer.path("unchanged").asBoolean()
+                                    ? "Notifications were already paused."
+                                    : "Notifications paused.");
+        }
+    }
+
+    @Command(name = "resume", description = "Let dispatchers send again (owners).")
+    static final class Resume extends AdminCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        void run() throws AdminClient.Failure {
+            JsonNode answer = api.client().put("/api/v2/notifications/settings", Map.of("notifier_paused", false));
+            out().println(
+                            answer.path("unchanged").asBoolean()
+                                    ? "Notifications were not paused."
+                                    : "Notifications resumed.");
+        }
+    }
+
+    @Command(name = "test", description = "Send the test notification to yourself (owners).")
+    static final class Test extends AdminCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        void run() throws AdminClient.Failure {
+            JsonNode answer = api.client().post("/api/v2/notifications/test", null);
+            out().println("Test notification enqueued: "
+                    + answer.path("message_id").asText());
+        }
+    }
+
+    @Command(name = "custom", description = "Send yourself a custom notification.")
+    static final class Custom extends AdminCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Parameters(index = "0", description = "The title (at most 120 characters).")
+        String title;
+
+        @Parameters(index = "1", description = "The message (at most 2000 characters).")
+        String message;
+
+        @Override
+        void run() throws AdminClient.Failure {
+            JsonNode answer = api.client()
+                    .post(
+                            "/api/v2/notifications/custom",
+                            Map.of("content", Map.of("title", title, "message", message)));
+            out().println("Custom notification enqueued: "
+                    + answer.path("message_id").asText());
+        }
+    }
+}

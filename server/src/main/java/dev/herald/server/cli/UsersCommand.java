@@ -1,0 +1,149 @@
+package dev.herald.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.db.DatabaseUrl;
+import dev.herald.db.Migrations;
+import dev.herald.model.UserRole;
+import dev.herald.server.data.User;
+import dev.herald.server.data.UserDirectory;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code herald users create|list}. */
+@Command(
+        name = "users",
+        description = "Create and list users.",
+        mixinStandardHelpOptions = true,
+        subcommands = {UsersCommand.Create.class, UsersCommand.ListUsers.class})
+public final class UsersCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Without a subcommand, say which there are. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(
+            name = "create",
+            description = "Create a user and print an API key for it. Through the API with --token; or, to create the"
+                    + " first owner of a deployment, directly in the database with --postgres-url.")
+    static final class Create extends AdminCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Option(names = "--email", required = true, description = "The user's email address.")
+        String email;
+
+        @Option(names = "--username", required = true, description = "The user's username.")
+        String username;
+
+        @Option(names = "--name", defaultValue = "", description = "The user's full name.")
+        String name;
+
+        @Option(
+                names = "--roles",
+                split = ",",
+                defaultValue = "member",
+                description = "owner, user-admin, template-admin, member. Default: ${DEFAULT-VALUE}.")
+        List<String> roles = new ArrayList<>();
+
+        @Option(
+                names = "--postgres-url",
+                defaultValue = "${env:CODER_PG_CONNECTION_URL}",
+                description = "Write to this database directly instead of calling the API. Env:"
+                        + " $CODER_PG_CONNECTION_URL.")
+        String postgresUrl;
+
+        @Override
+        void run() throws AdminClient.Failure {
+            boolean direct =
+                    postgresUrl != null && !postgresUrl.isBlank() && (api.token == null || api.token.isBlank());
+            if (direct) {
+                createInDatabase();
+                return;
+            }
+            AdminClient client = api.client();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("email", email);
+            body.put("username", username);
+            body.put("name", name);
+            body.put("roles", roles);
+            JsonNode user = client.post("/api/v2/users", body);
+            JsonNode key =
+                    client.post("/api/v2/users/" + user.path("id").asText() + "/keys", Map.of("token_name", "cli"));
+            print(user.path("id").asText(), key.path("key").asText());
+        }
+
+        private void createInDatabase() throws AdminClient.Failure {
+            Set<UserRole> parsed = EnumSet.noneOf(UserRole.class);
+            for (String role : roles) {
+                try {
+                    parsed.add(UserRole.fromSql(role.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new AdminClient.Failure("--roles: \"" + role + "\" is not a role. Fix: use owner,"
+                            + " user-admin, template-admin or member.");
+                }
+            }
+            DatabaseUrl database;
+            try {
+                database = DatabaseUrl.parse(postgresUrl);
+            } catch (IllegalArgumentException e) {
+                throw new AdminClient.Failure("--postgres-url: " + e.getMessage());
+            }
+            try (HikariDataSource dataSource = new HikariDataSource()) {
+                dataSource.setJdbcUrl(database.jdbcUrl());
+                dataSource.setUsername(database.user());
+                dataSource.setPassword(database.password().reveal());
+                dataSource.setMaximumPoolSize(1);
+                Migrations.apply(dataSource);
+                UserDirectory users = new UserDirectory(dataSource);
+                User user = users.create(email, username, name, parsed);
+                print(user.id().toString(), users.createKey(user.id(), "cli"));
+            } catch (SQLException | RuntimeException e) {
+                throw new AdminClient.Failure("Could not create the user in " + database + ": " + e.getMessage());
+            } catch (UserDirectory.AlreadyExists e) {
+                throw new AdminClient.Failure(e.getMessage() + ".");
+            }
+        }
+
+        private void print(String id, String key) {
+            out().println("Created user " + username + " (" + id + ").");
+            out().println("API key (shown once): " + key);
+        }
+    }
+
+    @Command(name = "list", description = "Every user (owners and user admins).")
+    static final class ListUsers extends AdminCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        void run() throws AdminClient.Failure {
+            JsonNode users = api.client().get("/api/v2/users").path("users");
+            out().printf("%-36s  %-16s  %-28s  %-9s  %s%n", "ID", "USERNAME", "EMAIL", "STATUS", "ROLES");
+            for (JsonNode user : users) {
+                List<String> roles = new ArrayList<>();
+                user.path("roles").forEach(role -> roles.add(role.asText()));
+                out().printf(
+                                "%-36s  %-16s  %-28s  %-9s  %s%n",
+                                user.path("id").asText(),
+                                user.path("username").asText(),
+                                user.path("email").asText(),
+                                user.path("status").asText(),
+                                String.join(",", roles));
+            }
+        }
+    }
+}
