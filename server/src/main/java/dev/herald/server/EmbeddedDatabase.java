@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         try {
             Files.createDirectories(dataDirectory);
             boolean existing = Files.exists(dataDirectory.resolve("PG_VERSION"));
+            stopOrphanedServer(dataDirectory);
             EmbeddedPostgres server = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
@@ -51,6 +56,44 @@ final class EmbeddedDatabase implements AutoCloseable {
                     "could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage()
                             + ". Fix: check that the directory is writable, or give --postgres-url.",
                     e);
+        }
+    }
+
+    /**
+     * A Herald process killed with SIGKILL leaves its PostgreSQL running on the data directory. Its clients are gone,
+     * so it is stopped (a smart shutdown, then a forced one) before a new server may start there.
+     */
+    private static void stopOrphanedServer(Path dataDirectory) throws IOException {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+        } catch (RuntimeException e) {
+            return;
+        }
+        Optional<ProcessHandle> server = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(handle ->
+                        handle.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (server.isEmpty()) {
+            return;
+        }
+        log.warn(
+                "stopping an embedded PostgreSQL (pid {}) left running on {} by a process that did not stop",
+                pid,
+                dataDirectory);
+        server.get().destroy();
+        try {
+            server.get().onExit().get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            server.get().destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IOException("could not stop the orphaned PostgreSQL " + pid, e);
         }
     }
 

@@ -60,6 +60,11 @@ public final class ChildJvm implements AutoCloseable {
                 });
     }
 
+    /** Where the child's output goes. */
+    public Path output() {
+        return output;
+    }
+
     /** Waits until some line of the child's output contains {@code fragment}. */
     public void awaitOutputContaining(String fragment, Duration timeout) {
         Awaitility.await(output.getFileName() + " to print " + fragment)
