@@ -101,7 +101,9 @@ class SchemaTest {
                         "roles", "text[]",
                         "status", "user_status",
                         "created_at", "timestamp with time zone",
-                        "updated_at", "timestamp with time zone"));
+                        "updated_at", "timestamp with time zone",
+                        "hashed_password", "text"));
+        assertThat(columns("api_keys")).containsEntry("hashed_secret", "bytea").doesNotContainKey("secret");
         assertThat(columns("site_configs")).containsKeys("key", "value");
     }
 
