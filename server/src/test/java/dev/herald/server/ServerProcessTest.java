@@ -194,6 +194,39 @@ class ServerProcessTest {
         fleet.close();
     }
 
+    @Test
+    void sigtermLetsSendsInFlightFinishAndWritesTheirOutcomes() throws Exception {
+        receiver.respondByDefault(HttpReceiver.Response.status(200).after(Duration.ofSeconds(2)));
+        FleetFixture fleet = new FleetFixture(postgres, kafka, dataDirectory, "sigterm");
+        String[] webhook = {
+            "--notifications-method=webhook",
+            "--notifications-webhook-endpoint=" + receiver.url("/hook"),
+            "--notifications-max-inflight-sends=4",
+            "--notifications-store-sync-interval=30s"
+        };
+        ChildJvm server = fleet.startProcess("producer,dispatcher-webhook", webhook);
+        User user =
+                new UserDirectory(postgres.dataSource()).create("t@example.com", "term", "", Set.of(UserRole.MEMBER));
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add(enqueueTest(postgres.dataSource(), user.id(), i));
+        }
+        Awaitility.await("sends are in flight")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> receiver.requests().size() >= 4);
+
+        server.stop();
+
+        long answered = receiver.requests().size();
+        assertThat(count(postgres.dataSource(), ids, "leased"))
+                .as("no lease is left behind: every send in flight finished and its outcome was written")
+                .isZero();
+        assertThat(count(postgres.dataSource(), ids, "sent"))
+                .as("each request the receiver answered is recorded as sent, though the sync interval had not come")
+                .isEqualTo(answered);
+        fleet.close();
+    }
+
     private ChildJvm start(String name, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add("server");
@@ -249,7 +282,20 @@ class ServerProcessTest {
         }
     }
 
-    private static UUID enqueueTest(PGSimpleDataSource database, UUID user, int n) throws Exception {
+    private static long count(javax.sql.DataSource database, List<UUID> ids, String status) throws Exception {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM notification_messages"
+                        + " WHERE status = ?::notification_message_status AND id = ANY(?)")) {
+            statement.setString(1, status);
+            statement.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private static UUID enqueueTest(javax.sql.DataSource database, UUID user, int n) throws Exception {
         try (Connection connection = database.getConnection();
                 PreparedStatement statement = connection.prepareStatement(
                         "SELECT enqueue_notification_message(?, ?, '{}'::jsonb, jsonb_build_object('n', ?), 'test')")) {

@@ -106,7 +106,8 @@ public final class UsersCommand implements Runnable {
                 dataSource.setJdbcUrl(database.jdbcUrl());
                 dataSource.setUsername(database.user());
                 dataSource.setPassword(database.password().reveal());
-                dataSource.setMaximumPoolSize(1);
+                // Flyway holds one connection for its lock while it migrates with another.
+                dataSource.setMaximumPoolSize(3);
                 Migrations.apply(dataSource);
                 UserDirectory users = new UserDirectory(dataSource);
                 User user = users.create(email, username, name, parsed);

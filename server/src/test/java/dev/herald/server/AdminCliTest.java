@@ -1,0 +1,155 @@
+package dev.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.db.Migrations;
+import dev.herald.model.SystemTemplates;
+import dev.herald.testing.KafkaExtension;
+import dev.herald.testing.PostgresExtension;
+import dev.herald.testing.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin commands against a running API, as an operator types them. */
+class AdminCliTest {
+
+    private static final Pattern KEY = Pattern.compile("API key \\(shown once\\): (\\S+)");
+
+    @RegisterExtension
+    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+
+    @TempDir
+    static Path dataDirectory;
+
+    private static FleetFixture fleet;
+    private static String url;
+
+    record Result(int code, String out, String err) {}
+
+    @BeforeAll
+    static void start() {
+        fleet = new FleetFixture(postgres, kafka, dataDirectory, "cli");
+        HeraldServer server = fleet.start("api");
+        url = "http://127.0.0.1:" + server.apiPort().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        fleet.close();
+    }
+
+    @Test
+    void anOperatorBootstrapsAnOwnerAndRunsTheDeployment() {
+        Result created = herald(
+                "users",
+                "create",
+                "--postgres-url",
+                postgresUrl(),
+                "--email",
+                "ops@example.com",
+                "--username",
+                "ops",
+                "--roles",
+                "owner");
+        assertThat(created.code()).as(created.err()).isZero();
+        Matcher key = KEY.matcher(created.out());
+        assertThat(key.find()).as(created.out()).isTrue();
+        String token = key.group(1);
+
+        assertThat(api(token, "notifications", "pause").out()).contains("Notifications paused.");
+        assertThat(api(token, "notifications", "pause").out()).contains("already paused");
+        assertThat(api(token, "notifications", "resume").out()).contains("Notifications resumed.");
+        assertThat(api(token, "notifications", "test").out()).contains("Test notification enqueued:");
+        assertThat(api(token, "notifications", "custom", "Deploy", "v2 is out").out())
+                .contains("Custom notification enqueued:");
+
+        Result member = api(token, "users", "create", "--email", "ada@example.com", "--username", "ada");
+        assertThat(member.out()).contains("Created user ada").contains("API key (shown once):");
+        assertThat(api(token, "users", "list").out())
+                .contains("ada")
+                .contains("ops")
+                .contains("owner");
+
+        Result enqueued = api(
+                token,
+                "enqueue",
+                "--template",
+                SystemTemplates.WORKSPACE_DELETED.toString(),
+                "--user",
+                "ada",
+                "--label",
+                "name=dev",
+                "--label",
+                "reason=idle",
+                "--label",
+                "initiator=ops");
+        assertThat(enqueued.code()).as(enqueued.err()).isZero();
+        assertThat(enqueued.out()).startsWith("Enqueued: ");
+        UUID id =
+                UUID.fromString(enqueued.out().substring("Enqueued: ".length()).strip());
+
+        postgres.execute("UPDATE notification_messages SET status = 'permanent_failure', status_reason = 'HTTP 410'"
+                + " WHERE id = '" + id + "'");
+        Result listed = api(token, "messages", "list", "--status", "permanent_failure");
+        assertThat(listed.out()).contains(id.toString()).contains("HTTP 410").contains("Workspace Deleted");
+        assertThat(api(token, "messages", "retry", id.toString()).out()).contains("re-driven");
+        assertThat(new TestData(postgres.dataSource()).messageColumn(id, "status"))
+                .isEqualTo("temporary_failure");
+    }
+
+    @Test
+    void refusalsAreExplainedNotThrown() {
+        Result noToken = herald("notifications", "pause", "--url", url);
+        assertThat(noToken.code()).isEqualTo(1);
+        assertThat(noToken.err()).contains("No API key");
+
+        Result badToken = api("abc-def", "notifications", "pause");
+        assertThat(badToken.code()).isEqualTo(1);
+        assertThat(badToken.err()).contains("HTTP 401").doesNotContain("Exception");
+
+        Result unreachable = herald("notifications", "test", "--url", "http://127.0.0.1:1", "--token", "abc-def");
+        assertThat(unreachable.err()).contains("Cannot reach Herald");
+
+        Result badEnqueue = api("abc-def", "enqueue", "--user", "x");
+        assertThat(badEnqueue.code()).isEqualTo(2);
+        assertThat(badEnqueue.err()).contains("--template");
+    }
+
+    private static Result api(String token, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", url, "--token", token));
+        return herald(all.toArray(String[]::new));
+    }
+
+    private static Result herald(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Herald.run(
+                args,
+                Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String postgresUrl() {
+        return "postgres://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
+                + postgres.port() + "/" + postgres.databaseName();
+    }
+}
