@@ -1,6 +1,5 @@
 package dev.herald.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.model.MessageStatus;
 import dev.herald.model.NotificationMethod;
 import dev.herald.producer.EnqueueRejectedException;
@@ -31,26 +30,7 @@ final class MessagesApi {
     record EnqueueBody(
             UUID templateId, UUID userId, Map<String, String> labels, Map<String, Object> data, List<UUID> targets) {}
 
-    record Page(List<Message> messages, String nextBefore) {}
-
-    /** A message with its payload as JSON rather than text. */
-    record Message(
-            UUID id,
-            UUID notificationTemplateId,
-            String templateName,
-            UUID userId,
-            String username,
-            String method,
-            String status,
-            String statusReason,
-            String createdBy,
-            int attemptCount,
-            Instant createdAt,
-            Instant updatedAt,
-            Instant leasedUntil,
-            Instant nextRetryAfter,
-            Double queuedSeconds,
-            JsonNode payload) {}
+    record Page(List<MessageView> messages, String nextBefore) {}
 
     record EventResult(String event, List<UUID> messageIds, List<UUID> recipients, List<UUID> optedOut) {}
 
@@ -100,7 +80,7 @@ final class MessagesApi {
                                 views.getLast().createdAt(), views.getLast().id())
                         .encode()
                 : null;
-        context.json(new Page(views.stream().map(MessagesApi::message).toList(), next));
+        context.json(new Page(views, next));
     }
 
     private void counts(Context context) throws SQLException {
@@ -111,9 +91,9 @@ final class MessagesApi {
     private void get(Context context) throws SQLException {
         Api.caller(context).requireOwner();
         UUID id = Api.uuidParam(context, "id");
-        context.json(message(services.messages()
+        context.json(services.messages()
                 .find(id)
-                .orElseThrow(() -> ApiException.notFound("No message has the id " + id + "."))));
+                .orElseThrow(() -> ApiException.notFound("No message has the id " + id + ".")));
     }
 
     private void retry(Context context) throws SQLException {
@@ -131,7 +111,7 @@ final class MessagesApi {
                     "This message is " + current.status() + ".");
         }
         services.tokens().send(token.get());
-        context.json(message(services.messages().find(id).orElseThrow()));
+        context.json(services.messages().find(id).orElseThrow());
     }
 
     private void enqueue(Context context) throws SQLException {
@@ -173,32 +153,6 @@ final class MessagesApi {
         } catch (EnqueueRejectedException e) {
             throw ApiException.badField(e.field(), e.getMessage());
         }
-    }
-
-    private static Message message(MessageView view) {
-        JsonNode payload;
-        try {
-            payload = Json.MAPPER.readTree(view.payload());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            payload = null;
-        }
-        return new Message(
-                view.id(),
-                view.notificationTemplateId(),
-                view.templateName(),
-                view.userId(),
-                view.username(),
-                view.method(),
-                view.status(),
-                view.statusReason(),
-                view.createdBy(),
-                view.attemptCount(),
-                view.createdAt(),
-                view.updatedAt(),
-                view.leasedUntil(),
-                view.nextRetryAfter(),
-                view.queuedSeconds(),
-                payload);
     }
 
     private Optional<UUID> userQuery(Context context) throws SQLException {

@@ -28,33 +28,37 @@ public final class NotificationsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "pause", description = "Stop every dispatcher from sending until resumed (owners).")
-    static final class Pause extends AdminCommand {
+    /** Pause and resume differ only in the value they set and the words they print. */
+    abstract static class PauseSwitchCommand extends AdminCommand {
         @Mixin
         ApiOptions api;
 
+        abstract boolean paused();
+
         @Override
         void run() throws AdminClient.Failure {
-            JsonNode answer = api.client().put("/api/v2/notifications/settings", Map.of("notifier_paused", true));
+            JsonNode answer = api.client().put("/api/v2/notifications/settings", Map.of("notifier_paused", paused()));
+            boolean unchanged = answer.path("unchanged").asBoolean();
             out().println(
-                            answer.path("unchanged").asBoolean()
-                                    ? "Notifications were already paused."
-                                    : "Notifications paused.");
+                            paused()
+                                    ? (unchanged ? "Notifications were already paused." : "Notifications paused.")
+                                    : (unchanged ? "Notifications were not paused." : "Notifications resumed."));
+        }
+    }
+
+    @Command(name = "pause", description = "Stop every dispatcher from sending until resumed (owners).")
+    static final class Pause extends PauseSwitchCommand {
+        @Override
+        boolean paused() {
+            return true;
         }
     }
 
     @Command(name = "resume", description = "Let dispatchers send again (owners).")
-    static final class Resume extends AdminCommand {
-        @Mixin
-        ApiOptions api;
-
+    static final class Resume extends PauseSwitchCommand {
         @Override
-        void run() throws AdminClient.Failure {
-            JsonNode answer = api.client().put("/api/v2/notifications/settings", Map.of("notifier_paused", false));
-            out().println(
-                            answer.path("unchanged").asBoolean()
-                                    ? "Notifications were not paused."
-                                    : "Notifications resumed.");
+        boolean paused() {
+            return false;
         }
     }
 

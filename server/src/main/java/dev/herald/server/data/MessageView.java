@@ -1,9 +1,13 @@
 package dev.herald.server.data;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A message as the troubleshooting API shows it: its state, why, and where it is in its retries. */
+/**
+ * A message as the troubleshooting API shows it: its state, why, and where it is in its retries. The payload is the
+ * row's JSON, passed through as JSON.
+ */
 public record MessageView(
         UUID id,
         UUID notificationTemplateId,
@@ -20,4 +24,4 @@ public record MessageView(
         Instant leasedUntil,
         Instant nextRetryAfter,
         Double queuedSeconds,
-        String payload) {}
+        @JsonRawValue String payload) {}
