@@ -10,6 +10,7 @@ import dev.herald.db.Migrations;
 import dev.herald.kafka.KafkaClients;
 import dev.herald.server.api.ApiServer;
 import dev.herald.server.data.User;
+import dev.herald.server.web.DevMailbox;
 import dev.herald.store.MessageStore;
 import dev.herald.token.TopicNames;
 import java.nio.file.Files;
@@ -130,7 +131,13 @@ public final class HeraldServer implements AutoCloseable {
             metrics = MetricsEndpoint.start(resources.registry(), address);
         });
         if (config.server().roles().contains(Role.API)) {
-            api = new ApiServer(dataSource, bootstrapServers, config.kafka(), this::notReady, clock)
+            api = new ApiServer(
+                            config,
+                            dataSource,
+                            bootstrapServers,
+                            this::notReady,
+                            Optional.<DevMailbox>ofNullable(mailCatcher),
+                            clock)
                     .start(config.server().httpAddress());
         }
         developmentOwner.ifPresent(owner -> Thread.ofVirtual()

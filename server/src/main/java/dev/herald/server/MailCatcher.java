@@ -1,5 +1,6 @@
 package dev.herald.server;
 
+import dev.herald.server.web.DevMailbox;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
@@ -26,19 +27,16 @@ import org.subethamail.smtp.server.SMTPServer;
  * Development mode's local SMTP server: accepts every message Herald sends, logs who it was for and its subject, and
  * keeps it as an {@code .eml} file under the data directory (and the most recent ones in memory for the web UI).
  */
-final class MailCatcher implements AutoCloseable {
+final class MailCatcher implements DevMailbox, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MailCatcher.class);
     private static final int KEPT_IN_MEMORY = 200;
-
-    /** One caught email. */
-    record CaughtEmail(long number, Instant receivedAt, String from, List<String> to, String subject, byte[] raw) {}
 
     private final SMTPServer server;
     private final Path directory;
     private final Clock clock;
     private final AtomicLong count = new AtomicLong();
-    private final ConcurrentLinkedDeque<CaughtEmail> recent = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Email> recent = new ConcurrentLinkedDeque<>();
 
     private MailCatcher(Path directory, Clock clock) {
         this.directory = directory;
@@ -69,9 +67,14 @@ final class MailCatcher implements AutoCloseable {
         return server.getPortAllocated();
     }
 
-    /** The most recent emails, newest first. */
-    List<CaughtEmail> recent() {
+    @Override
+    public List<Email> recent() {
         return new ArrayList<>(recent);
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
     }
 
     @Override
@@ -90,7 +93,7 @@ final class MailCatcher implements AutoCloseable {
         } catch (IOException e) {
             log.warn("could not keep the caught email in {}: {}", file, e.getMessage());
         }
-        recent.addFirst(new CaughtEmail(number, now, from, List.copyOf(to), subject, raw));
+        recent.addFirst(new Email(number, now, List.copyOf(to), subject, raw));
         while (recent.size() > KEPT_IN_MEMORY) {
             recent.pollLast();
         }

@@ -1,7 +1,10 @@
 package dev.herald.server.api;
 
+import dev.herald.config.HeraldConfig;
 import dev.herald.config.HostPort;
-import dev.herald.config.KafkaConfig;
+import dev.herald.server.data.WebSessionStore;
+import dev.herald.server.web.DevMailbox;
+import dev.herald.server.web.WebUi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -38,12 +41,13 @@ public final class ApiServer implements AutoCloseable {
      * @param notReady the roles of this process that are not ready, by name
      */
     public ApiServer(
+            HeraldConfig heraldConfig,
             DataSource dataSource,
             String bootstrapServers,
-            KafkaConfig kafka,
             Supplier<List<String>> notReady,
+            Optional<DevMailbox> mailbox,
             Clock clock) {
-        this.tokens = new TokenSender(bootstrapServers, kafka);
+        this.tokens = new TokenSender(bootstrapServers, heraldConfig.kafka());
         ApiServices services = ApiServices.over(dataSource, tokens, clock);
         Authenticator authenticator = new Authenticator(services.users(), clock);
         byte[] openApi = openApiDocument();
@@ -63,6 +67,19 @@ public final class ApiServer implements AutoCloseable {
             new PreferencesApi(services).register(config.routes);
             new MessagesApi(services).register(config.routes);
             new UsersApi(services).register(config.routes);
+            new WebUi(new WebUi.Services(
+                            services.users(),
+                            new WebSessionStore(dataSource),
+                            services.templates(),
+                            services.preferences(),
+                            services.messages(),
+                            services.store(),
+                            services.enqueuer(),
+                            tokens::send,
+                            heraldConfig,
+                            mailbox,
+                            clock))
+                    .register(config.routes);
             config.routes.exception(ApiException.class, ApiServer::answer);
             config.routes.exception(
                     HttpResponseException.class,

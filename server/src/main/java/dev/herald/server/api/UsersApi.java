@@ -18,7 +18,7 @@ final class UsersApi {
     private static final Pattern USERNAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,31}");
     private static final Pattern EMAIL = Pattern.compile("[^\\s@]+@[^\\s@]+");
 
-    record CreateUser(String email, String username, String name, List<String> roles) {}
+    record CreateUser(String email, String username, String name, List<String> roles, String password) {}
 
     record UserList(List<User> users) {}
 
@@ -80,8 +80,19 @@ final class UsersApi {
         if (roles.contains(UserRole.OWNER) && !caller.isOwner()) {
             throw ApiException.forbidden("Only an owner may create another owner.");
         }
+        String passwordHash = null;
+        if (request.password() != null) {
+            try {
+                passwordHash = dev.herald.server.data.Passwords.hash(request.password());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badField("password", e.getMessage());
+            }
+        }
         try {
             User user = services.users().create(request.email().strip(), request.username(), request.name(), roles);
+            if (passwordHash != null) {
+                services.users().setPasswordHash(user.id(), passwordHash);
+            }
             context.status(201).json(user);
         } catch (UserDirectory.AlreadyExists e) {
             throw new ApiException(

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
 import dev.herald.model.UserRole;
+import dev.herald.server.data.Passwords;
 import dev.herald.server.data.User;
 import dev.herald.server.data.UserDirectory;
 import java.sql.SQLException;
@@ -60,6 +61,13 @@ public final class UsersCommand implements Runnable {
         List<String> roles = new ArrayList<>();
 
         @Option(
+                names = "--password",
+                defaultValue = "${env:HERALD_USER_PASSWORD}",
+                description = "A password for signing in to the web UI (at least 8 characters). Env:"
+                        + " $HERALD_USER_PASSWORD.")
+        String password;
+
+        @Option(
                 names = "--postgres-url",
                 defaultValue = "${env:CODER_PG_CONNECTION_URL}",
                 description = "Write to this database directly instead of calling the API. Env:"
@@ -80,6 +88,9 @@ public final class UsersCommand implements Runnable {
             body.put("username", username);
             body.put("name", name);
             body.put("roles", roles);
+            if (password != null && !password.isEmpty()) {
+                body.put("password", password);
+            }
             JsonNode user = client.post("/api/v2/users", body);
             JsonNode key =
                     client.post("/api/v2/users/" + user.path("id").asText() + "/keys", Map.of("token_name", "cli"));
@@ -110,7 +121,11 @@ public final class UsersCommand implements Runnable {
                 dataSource.setMaximumPoolSize(3);
                 Migrations.apply(dataSource);
                 UserDirectory users = new UserDirectory(dataSource);
+                String hash = password == null || password.isEmpty() ? null : Passwords.hash(password);
                 User user = users.create(email, username, name, parsed);
+                if (hash != null) {
+                    users.setPasswordHash(user.id(), hash);
+                }
                 print(user.id().toString(), users.createKey(user.id(), "cli"));
             } catch (SQLException | RuntimeException e) {
                 throw new AdminClient.Failure("Could not create the user in " + database + ": " + e.getMessage());

@@ -30,6 +30,10 @@ public final class UserDirectory {
     private static final String COLUMNS = "id, email, username, name, roles, status::text, created_at";
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
+    /** A real hash of a random password, checked against when the username does not exist. */
+    private static final String UNKNOWN_USER_HASH =
+            Passwords.hash(java.util.UUID.randomUUID().toString());
+
     private final DataSource dataSource;
     private final SecureRandom random = new SecureRandom();
 
@@ -112,6 +116,38 @@ public final class UserDirectory {
                 ResultSet row = select.executeQuery()) {
             row.next();
             return row.getBoolean(1);
+        }
+    }
+
+    /** Sets (or, with null, removes) the user's password for the web UI. */
+    public void setPasswordHash(UUID userId, String hash) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update =
+                        connection.prepareStatement("UPDATE users SET hashed_password = ? WHERE id = ?")) {
+            update.setString(1, hash);
+            update.setObject(2, userId);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * The active user with this username and password. Unknown users cost as much time as wrong passwords, so the
+     * answer's timing does not tell which usernames exist.
+     */
+    public Optional<User> signIn(String username, String password) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT " + COLUMNS + ", hashed_password FROM users WHERE lower(username) = lower(?)")) {
+            select.setString(1, username);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    Passwords.matches(password, UNKNOWN_USER_HASH);
+                    return Optional.empty();
+                }
+                User user = user(row);
+                boolean valid = Passwords.matches(password, row.getString(8));
+                return valid && "active".equals(user.status()) ? Optional.of(user) : Optional.empty();
+            }
         }
     }
 

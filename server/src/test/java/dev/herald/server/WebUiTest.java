@@ -1,0 +1,340 @@
+package dev.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.db.Migrations;
+import dev.herald.model.SystemTemplates;
+import dev.herald.model.UserRole;
+import dev.herald.producer.EnqueueRequest;
+import dev.herald.producer.EnqueueResult;
+import dev.herald.producer.Enqueuer;
+import dev.herald.server.data.Passwords;
+import dev.herald.server.data.User;
+import dev.herald.server.data.UserDirectory;
+import dev.herald.server.data.WebSessionStore;
+import dev.herald.store.MessageStore;
+import dev.herald.testing.HttpReceiver;
+import dev.herald.testing.KafkaExtension;
+import dev.herald.testing.PostgresExtension;
+import dev.herald.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The web UI in a real headless Chromium against a running server: sign-in, preferences, deployment settings, the
+ * message explorer and the caught mail. Screenshots of each page go to target/screenshots (and to docs/screenshots
+ * with -Dherald.screenshots.update=true).
+ */
+class WebUiTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String OWNER_PASSWORD = "owner-password-1";
+    private static final String MEMBER_PASSWORD = "member-password-1";
+
+    @RegisterExtension
+    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+
+    @RegisterExtension
+    static final HttpReceiver receiver = new HttpReceiver();
+
+    @TempDir
+    static Path dataDirectory;
+
+    private static FleetFixture fleet;
+    private static String base;
+    private static User owner;
+    private static User member;
+    private WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && "true".equals(System.getenv("HERALD_WEB_TESTS_REQUIRED"))) {
+            throw new IllegalStateException(
+                    "chromium and chromium-driver are required (apt-get install chromium" + " chromium-driver)");
+        }
+        Assumptions.assumeTrue(installed, "chromium and chromium-driver are not installed; web UI tests skipped");
+        UserDirectory users = new UserDirectory(postgres.dataSource());
+        owner = users.create("olive@example.com", "olive", "Olive Owner", Set.of(UserRole.OWNER));
+        member = users.create("max@example.com", "max", "Max Member", Set.of(UserRole.MEMBER));
+        users.setPasswordHash(owner.id(), Passwords.hash(OWNER_PASSWORD));
+        users.setPasswordHash(member.id(), Passwords.hash(MEMBER_PASSWORD));
+        fleet = new FleetFixture(postgres, kafka, dataDirectory, "web");
+        HeraldServer server = fleet.start(
+                "producer,dispatcher-smtp,dispatcher-webhook,api",
+                "--dev",
+                "--notifications-webhook-endpoint=" + receiver.url("/hook"));
+        base = "http://127.0.0.1:" + server.apiPort().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        receiver.reset();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        browser = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .build(),
+                options);
+        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aMemberTurnsANotificationOffFromTheEmailLinkAndItIsNoLongerSent() throws Exception {
+        String template = SystemTemplates.WORKSPACE_DORMANT.toString();
+        browser.get(base + "/settings/notifications?disabled=" + template);
+        signIn("max", MEMBER_PASSWORD);
+
+        WebElement row = browser.findElement(By.id("t-" + template));
+        assertThat(row.getDomAttribute("class"))
+                .as("the email's link pre-selects the row")
+                .contains("highlight");
+        WebElement toggle = row.findElement(By.cssSelector("input[type=checkbox]"));
+        assertThat(toggle.isSelected()).isTrue();
+        toggle.click();
+        awaitText("Workspace Marked as Dormant is off.");
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.id("t-" + template))
+                        .findElement(By.cssSelector("input[type=checkbox]"))
+                        .isSelected())
+                .as("the choice survives a reload")
+                .isFalse();
+        screenshot("preferences");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        screenshot("preferences-phone");
+
+        EnqueueResult result = new Enqueuer(postgres.dataSource())
+                .enqueue(EnqueueRequest.of(
+                        SystemTemplates.WORKSPACE_DORMANT,
+                        member.id(),
+                        Map.of("name", "ws", "reason", "idle", "timeTilDormant", "1 week"),
+                        "web-test"));
+        assertThat(result).isInstanceOf(EnqueueResult.DisabledByUser.class);
+        assertPageSmall();
+    }
+
+    @Test
+    void anOwnerChangesAnEventsMethodAndTheNextMessageGoesOutByIt() throws Exception {
+        browser.get(base + "/deployment/notifications?tab=events");
+        signIn("olive", OWNER_PASSWORD);
+
+        WebElement select = browser.findElement(By.cssSelector("form[action='/deployment/notifications/templates/"
+                + SystemTemplates.WORKSPACE_DELETED + "/method'] select"));
+        new org.openqa.selenium.support.ui.Select(select).selectByValue("webhook");
+        awaitText("Workspace Deleted now goes out by webhook.");
+        screenshot("deployment-events");
+
+        EnqueueResult result = new Enqueuer(postgres.dataSource())
+                .enqueue(EnqueueRequest.of(
+                        SystemTemplates.WORKSPACE_DELETED,
+                        owner.id(),
+                        Map.of("name", "ws-web", "reason", "idle", "initiator", "ops"),
+                        "web-test"));
+        UUID id = ((EnqueueResult.Enqueued) result).messageId();
+        Awaitility.await("the webhook receives it")
+                .atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        receiver.requests().stream().anyMatch(r -> id.toString().equals(r.header("x-message-id"))));
+        assertThat(new TestData(postgres.dataSource()).messageColumn(id, "method"))
+                .isEqualTo("webhook");
+        assertPageSmall();
+    }
+
+    @Test
+    void anOwnerPausesAndResumesAndSendsATestNotification() throws Exception {
+        MessageStore store = new MessageStore(postgres.dataSource());
+        browser.get(base + "/deployment/notifications?tab=settings");
+        signIn("olive", OWNER_PASSWORD);
+        assertThat(browser.findElement(By.tagName("main")).getText())
+                .contains("SMTP password")
+                .contains("not set")
+                .contains(receiver.url("/hook").toString());
+
+        browser.findElement(By.id("pause-toggle")).click();
+        awaitText("Notifications are paused.");
+        assertThat(store.notifierPaused()).isTrue();
+        assertThat(browser.findElement(By.id("pause-state")).getText()).contains("paused");
+        screenshot("deployment-settings");
+        browser.findElement(By.id("pause-toggle")).click();
+        awaitText("Notifications are running again.");
+        assertThat(store.notifierPaused()).isFalse();
+
+        browser.findElement(By.id("send-test")).click();
+        awaitText("A test notification is on its way to olive@example.com.");
+        browser.get(base + "/dev/mail");
+        Awaitility.await("the mail catcher has it")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    browser.navigate().refresh();
+                    return browser.getPageSource().contains("olive@example.com");
+                });
+        browser.findElement(By.linkText("A test notification")).click();
+        assertThat(browser.findElement(By.cssSelector("iframe.mail")).getDomAttribute("srcdoc"))
+                .contains("This is a test notification");
+        screenshot("dev-mail");
+    }
+
+    @Test
+    void anOwnerFindsAFailedMessageReadsWhyAndReDrivesIt() throws Exception {
+        UUID id = new TestData(postgres.dataSource())
+                .enqueue(SystemTemplates.TEST_NOTIFICATION, member.id(), "{\"n\": \"redrive\"}");
+        Awaitility.await("sent first")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> "sent".equals(new TestData(postgres.dataSource()).messageColumn(id, "status")));
+        postgres.execute("UPDATE notification_messages SET status = 'permanent_failure', attempt_count = 5,"
+                + " status_reason = 'HTTP 410 Gone: the receiver retired this endpoint' WHERE id = '" + id + "'");
+
+        browser.get(base + "/deployment/notifications/messages?status=permanent_failure");
+        signIn("olive", OWNER_PASSWORD);
+        assertThat(browser.findElement(By.tagName("table")).getText()).contains("HTTP 410 Gone");
+        screenshot("messages");
+        browser.findElement(By.cssSelector("a[href='/deployment/notifications/messages/" + id + "']"))
+                .click();
+        assertThat(browser.findElement(By.id("reason")).getText()).contains("retired this endpoint");
+        screenshot("message");
+        browser.findElement(By.id("redrive")).click();
+        awaitText("Re-driven");
+        Awaitility.await("delivered again")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> "sent".equals(new TestData(postgres.dataSource()).messageColumn(id, "status")));
+        assertPageSmall();
+    }
+
+    @Test
+    void aMemberIsRefusedTheOwnerPages() {
+        browser.get(base + "/login");
+        signIn("max", MEMBER_PASSWORD);
+        for (String page : List.of(
+                "/deployment/notifications?tab=events",
+                "/deployment/notifications?tab=settings",
+                "/deployment/notifications/messages")) {
+            browser.get(base + page);
+            assertThat(browser.findElement(By.tagName("h1")).getText()).as(page).isEqualTo("Owners only");
+        }
+        assertThat(browser.findElements(By.linkText("Deployment")))
+                .as("no owner links for members")
+                .isEmpty();
+    }
+
+    @Test
+    void badInputIsExplainedAndChangesNothing() throws Exception {
+        MessageStore store = new MessageStore(postgres.dataSource());
+        browser.get(base + "/login");
+        signIn("wrong", "credentials");
+        awaitText("did not match");
+
+        signIn("olive", OWNER_PASSWORD);
+        browser.get(base + "/deployment/notifications?tab=settings");
+        boolean pausedBefore = store.notifierPaused();
+        ((JavascriptExecutor) browser)
+                .executeScript("document.querySelectorAll('input[name=csrf]').forEach(i => i.value = 'forged')");
+        browser.findElement(By.id("pause-toggle")).click();
+        awaitText("The form was not accepted");
+        assertThat(store.notifierPaused()).as("a forged token changes nothing").isEqualTo(pausedBefore);
+
+        browser.get(base + "/settings/notifications");
+        ((JavascriptExecutor) browser)
+                .executeScript("document.querySelector('input[name=template_id]').value = '" + UUID.randomUUID() + "';"
+                        + " document.querySelector('form.toggle').submit()");
+        awaitText("does not exist");
+
+        new WebSessionStore(postgres.dataSource()).expireAll(owner.id());
+        browser.get(base + "/deployment/notifications?tab=events");
+        awaitText("session has expired");
+        assertThat(browser.getCurrentUrl()).contains("/login");
+        screenshot("login");
+    }
+
+    private void signIn(String username, String password) {
+        if (!browser.getCurrentUrl().contains("/login")) {
+            browser.get(base + "/login");
+        }
+        browser.findElement(By.name("username")).clear();
+        browser.findElement(By.name("username")).sendKeys(username);
+        browser.findElement(By.name("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("form.login button[type=submit]")).click();
+        Awaitility.await("the sign-in is answered")
+                .atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .until(() -> {
+                    String text = browser.findElement(By.tagName("body")).getText();
+                    return text.contains("Sign out") || text.contains("did not match");
+                });
+    }
+
+    private void awaitText(String text) {
+        Awaitility.await("the page says " + text)
+                .atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .until(() -> browser.findElement(By.tagName("body")).getText().contains(text));
+    }
+
+    /** No page over 200 KB, stylesheet and script included. */
+    private void assertPageSmall() {
+        long html = browser.getPageSource().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        long assets = ((Number) ((JavascriptExecutor) browser)
+                        .executeScript("return performance.getEntriesByType('resource')"
+                                + ".reduce((sum, r) => sum + (r.decodedBodySize || 0), 0)"))
+                .longValue();
+        assertThat(html + assets).as("bytes of %s", browser.getCurrentUrl()).isLessThan(200_000);
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path shot = ((org.openqa.selenium.TakesScreenshot) browser)
+                .getScreenshotAs(OutputType.FILE)
+                .toPath();
+        Path target = Files.createDirectories(Path.of("target", "screenshots")).resolve(name + ".png");
+        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+        if (Boolean.getBoolean("herald.screenshots.update")) {
+            Path docs = Files.createDirectories(Path.of("..", "docs", "screenshots"))
+                    .resolve(name + ".png");
+            Files.copy(shot, docs, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
