@@ -423,7 +423,10 @@ class ApiTest {
                             .as("%s %s has responses", operation.getKey(), path.getKey())
                             .isTrue();
                 }));
-        assertThat(described).containsExactlyInAnyOrderElementsOf(server.apiRoutes());
+        List<String> api = server.apiRoutes().stream()
+                .filter(route -> route.contains(" /api/") || route.endsWith("/healthz") || route.endsWith("/readyz"))
+                .toList();
+        assertThat(described).containsExactlyInAnyOrderElementsOf(api);
         document.findValues("$ref").forEach(reference -> {
             String[] parts = reference.asText().substring(2).split("/");
             assertThat(document.at("/" + String.join("/", parts)).isMissingNode())

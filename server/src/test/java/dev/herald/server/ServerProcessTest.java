@@ -112,7 +112,9 @@ class ServerProcessTest {
                 .anySatisfy(text -> assertThat(text).contains("Subject: Over HTTP"));
         assertThat(receiver.requests().getFirst().header("x-message-id"))
                 .isEqualTo(((EnqueueResult.Enqueued) byJava).messageId().toString());
-        assertThat(status(database, bySql)).isEqualTo("sent");
+        Awaitility.await("the SQL-enqueued message is recorded as sent")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> "sent".equals(status(database, bySql)));
     }
 
     @Test

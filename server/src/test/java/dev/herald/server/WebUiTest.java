@@ -237,6 +237,8 @@ class WebUiTest {
         browser.findElement(By.cssSelector("a[href='/deployment/notifications/messages/" + id + "']"))
                 .click();
         assertThat(browser.findElement(By.id("reason")).getText()).contains("retired this endpoint");
+        assertThat(browser.findElement(By.id("rendered-title")).getText()).isEqualTo("A test notification");
+        assertThat(browser.findElement(By.id("rendered-body")).getText()).contains("This is a test notification");
         screenshot("message");
         browser.findElement(By.id("redrive")).click();
         awaitText("Re-driven");

@@ -2,6 +2,7 @@ package dev.herald.server.api;
 
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HostPort;
+import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.WebSessionStore;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.server.web.WebUi;
@@ -77,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
                             services.enqueuer(),
                             tokens::send,
                             heraldConfig,
+                            new TemplateRenderer(heraldConfig.server().accessUrl()),
                             mailbox,
                             clock))
                     .register(config.routes);

@@ -1,6 +1,7 @@
 package dev.herald.server.web;
 
 import dev.herald.config.HeraldConfig;
+import dev.herald.model.MessagePayload;
 import dev.herald.model.MessageStatus;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
@@ -8,6 +9,10 @@ import dev.herald.model.UserRole;
 import dev.herald.producer.EnqueueRequest;
 import dev.herald.producer.EnqueueResult;
 import dev.herald.producer.Enqueuer;
+import dev.herald.render.MarkdownFormatter;
+import dev.herald.render.RenderedMessage;
+import dev.herald.render.TemplateRenderException;
+import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.MessageFilter;
 import dev.herald.server.data.MessageQueries;
 import dev.herald.server.data.MessageView;
@@ -61,6 +66,10 @@ public final class WebUi {
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
     private static final DateTimeFormatter FORM = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
     private static final int PAGE_SIZE = 50;
+    private static final com.fasterxml.jackson.databind.ObjectMapper PAYLOADS =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final MarkdownFormatter MARKDOWN = new MarkdownFormatter();
 
     /** What the pages read and change. */
     public record Services(
@@ -73,6 +82,7 @@ public final class WebUi {
             Enqueuer enqueuer,
             java.util.function.Consumer<WorkToken> redrive,
             HeraldConfig config,
+            TemplateRenderer renderer,
             Optional<DevMailbox> mailbox,
             Clock clock) {}
 
@@ -437,7 +447,34 @@ public final class WebUi {
         model.put("retryable", "permanent_failure".equals(message.get().status()));
         model.put("createdBy", message.get().createdBy());
         model.put("payload", prettyJson(message.get().payload()));
+        rendered(message.get(), model);
         pages.render(context, 200, "message", "Message", session.get(), model);
+    }
+
+    /** The message as its recipient sees it (or the reason it cannot be rendered). */
+    private void rendered(MessageView message, Map<String, Object> model) throws SQLException {
+        Optional<Template> template = services.templates().find(message.notificationTemplateId());
+        if (template.isEmpty()) {
+            return;
+        }
+        try {
+            MessagePayload payload = PAYLOADS.readValue(message.payload(), MessagePayload.class);
+            RenderedMessage rendered = services.renderer()
+                    .render(
+                            template.get().name(),
+                            template.get().titleTemplate(),
+                            template.get().bodyTemplate(),
+                            payload);
+            model.put("renderedTitle", rendered.title());
+            model.put("renderedBody", MARKDOWN.plainText(rendered.bodyMarkdown()));
+            model.put(
+                    "renderedActions",
+                    rendered.actions().stream()
+                            .map(action -> Map.of("label", action.label(), "url", action.url()))
+                            .toList());
+        } catch (IOException | TemplateRenderException e) {
+            model.put("renderError", e.getMessage());
+        }
     }
 
     private void redrive(Context context) throws SQLException {
