@@ -9,7 +9,6 @@ import dev.herald.testing.HttpReceiver;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.PGConnection;
 
 /** Processes killed with SIGKILL at the worst moments; every message is still delivered. */
 class CrashRecoveryTest {
@@ -144,31 +141,11 @@ class CrashRecoveryTest {
         UUID model = data.enqueueWithRequiredLabels(SystemTemplates.TEST_NOTIFICATION, user, "{}");
         String payload = data.messageColumn(model, "payload");
         postgres.execute("DELETE FROM notification_messages WHERE id = '" + model + "'");
-        Function<Integer, String> numbered = n -> "{\"copy_n\": " + n + ", " + payload.substring(1);
-        List<UUID> ids = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        List<String> payloads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            UUID id = UUID.randomUUID();
-            ids.add(id);
-            rows.append(id)
-                    .append('\t')
-                    .append(SystemTemplates.TEST_NOTIFICATION)
-                    .append('\t')
-                    .append(user)
-                    .append("\twebhook\tcopy-test\t")
-                    .append(numbered.apply(i).replace("\\", "\\\\"))
-                    .append('\n');
+            payloads.add("{\"copy_n\": " + i + ", " + payload.substring(1));
         }
-        try (Connection connection = postgres.dataSource().getConnection()) {
-            connection
-                    .unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn(
-                            "COPY notification_messages (id, notification_template_id, user_id, method, created_by,"
-                                    + " payload) FROM STDIN",
-                            new StringReader(rows.toString()));
-        }
-        return ids;
+        return data.copyMessages(SystemTemplates.TEST_NOTIFICATION, user, "webhook", payloads);
     }
 
     private long count(String condition) throws Exception {

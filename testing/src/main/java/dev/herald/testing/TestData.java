@@ -80,6 +80,41 @@ public final class TestData {
         }
     }
 
+    /**
+     * Writes one message per payload with a single {@code COPY} statement (all rows share one commit and one LSN, the
+     * case a CDC relay finds hardest); returns their ids in order.
+     */
+    public java.util.List<UUID> copyMessages(UUID template, UUID user, String method, java.util.List<String> payloads) {
+        java.util.List<UUID> ids = new java.util.ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (String payload : payloads) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            rows.append(id)
+                    .append('\t')
+                    .append(template)
+                    .append('\t')
+                    .append(user)
+                    .append('\t')
+                    .append(method)
+                    .append("\tcopy-test\t")
+                    .append(payload.replace("\\", "\\\\"))
+                    .append('\n');
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection
+                    .unwrap(org.postgresql.PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY notification_messages (id, notification_template_id, user_id, method, created_by,"
+                                    + " payload) FROM STDIN",
+                            new java.io.StringReader(rows.toString()));
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("COPY failed: " + e.getMessage(), e);
+        }
+        return ids;
+    }
+
     /** One column (or expression over the row) of a message, as text, for assertions. */
     public String messageColumn(UUID messageId, String expression) {
         try (Connection connection = dataSource.getConnection();

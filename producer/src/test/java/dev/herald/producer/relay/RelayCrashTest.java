@@ -11,7 +11,6 @@ import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
 import dev.herald.token.TopicNames;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresql.PGConnection;
 
 /**
  * Relays in child processes, killed with SIGKILL mid-stream. What must hold: no id is lost; duplicates are allowed
@@ -170,31 +168,13 @@ class RelayCrashTest {
         }
     }
 
-    private List<UUID> copyRows(int count) throws Exception {
-        List<UUID> ids = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+    private List<UUID> copyRows(int count) {
+        List<String> payloads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            UUID id = UUID.randomUUID();
-            ids.add(id);
-            rows.append(id)
-                    .append('\t')
-                    .append(SystemTemplates.TEST_NOTIFICATION)
-                    .append('\t')
-                    .append(user)
-                    .append("\tsmtp\tcopy-test\t{\"labels\": {\"n\": \"")
-                    .append(i)
-                    .append("\"}}\n");
+            payloads.add("{\"labels\": {\"n\": \"" + i + "\"}}");
         }
-        try (Connection connection = postgres.dataSource().getConnection()) {
-            connection
-                    .unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn(
-                            "COPY notification_messages (id, notification_template_id, user_id, method, created_by,"
-                                    + " payload) FROM STDIN",
-                            new StringReader(rows.toString()));
-        }
-        return ids;
+        return new TestData(postgres.dataSource())
+                .copyMessages(SystemTemplates.TEST_NOTIFICATION, user, "smtp", payloads);
     }
 
     private long pendingAmong(Set<UUID> ids) throws Exception {
