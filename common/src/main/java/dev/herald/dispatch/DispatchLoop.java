@@ -229,25 +229,60 @@ public final class DispatchLoop implements AutoCloseable {
         if (!lease.inhibited().isEmpty()) {
             log.debug("notifications inhibited because the recipient opted out: {}", lease.inhibited());
         }
+        List<LeasedMessage> unsent = new ArrayList<>();
         for (Map.Entry<UUID, List<ConsumerRecord<String, byte[]>>> entry : byMessage.entrySet()) {
             LeasedMessage message = leased.get(entry.getKey());
             if (message == null) {
                 // Sent already, someone else's live lease, inhibited, or attempts used up: the token is spent.
                 entry.getValue().forEach(this::finished);
-            } else {
-                submit(message, entry.getValue());
+            } else if (!unsent.isEmpty() || !submit(message, entry.getValue())) {
+                unsent.add(message);
             }
+        }
+        if (!unsent.isEmpty()) {
+            releaseOnStop(unsent);
         }
     }
 
-    private void submit(LeasedMessage message, List<ConsumerRecord<String, byte[]>> records) {
+    /**
+     * Stopping with leased messages not yet sent: give them back at once rather than let their leases run out. Their
+     * tokens stay uncommitted, so whichever replica takes the partitions sends them.
+     */
+    private void releaseOnStop(List<LeasedMessage> unsent) {
+        try {
+            int released = wiring.store().release(unsent, wiring.clock().instant());
+            log.info(
+                    "notifications dispatcher for {} gave back {} leased message(s) it had not sent yet",
+                    settings.method().sqlName(),
+                    released);
+        } catch (SQLException e) {
+            log.warn(
+                    "notifications dispatcher could not give back {} leased message(s); they are sent after their"
+                            + " lease expires",
+                    unsent.size(),
+                    e);
+        }
+    }
+
+    /** Starts the send when a slot frees up; false when the loop is stopping first (the message was not sent). */
+    private boolean submit(LeasedMessage message, List<ConsumerRecord<String, byte[]>> records) {
         try {
             while (!inflight.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!running) {
+                    return false;
+                }
                 // While every slot is busy, outcomes keep flowing to the database.
                 flushWhenDue();
             }
+        } catch (WakeupException e) {
+            // close() woke the consumer during a commit: the loop is stopping.
+            return false;
         } catch (InterruptedException | SQLException e) {
             throw new IllegalStateException("notifications dispatcher interrupted while waiting for a send slot", e);
+        }
+        if (!running) {
+            inflight.release();
+            return false;
         }
         inflightCount.incrementAndGet();
         metrics.queued(message.queuedSeconds());
@@ -264,6 +299,7 @@ public final class DispatchLoop implements AutoCloseable {
                     inflightCount.decrementAndGet();
                     inflight.release();
                 });
+        return true;
     }
 
     private DeliveryResult deliver(LeasedMessage message) {

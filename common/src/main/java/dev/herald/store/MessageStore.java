@@ -175,6 +175,34 @@ public final class MessageStore {
         }
     }
 
+    /**
+     * Gives back leased messages that were never sent (a dispatcher stopping): each becomes claimable again in the
+     * state it was leased from — pending, or a temporary failure with its retry time — as if never leased. Guarded by
+     * the lease, like every write of a dispatcher. Returns how many were given back.
+     */
+    public int release(Collection<LeasedMessage> messages, Instant now) throws SQLException {
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        Object[] ids = messages.stream().map(LeasedMessage::id).toArray();
+        Object[] leases = messages.stream().map(m -> m.leasedUntil().toString()).toArray();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        UPDATE notification_messages m
+                        SET status = CASE WHEN m.next_retry_after IS NULL THEN 'pending'::notification_message_status
+                                          ELSE 'temporary_failure'::notification_message_status END,
+                            leased_until = NULL,
+                            updated_at = ?
+                        FROM unnest(?::uuid[], ?::timestamptz[]) AS r(id, lease)
+                        WHERE m.id = r.id AND m.status = 'leased' AND m.leased_until = r.lease
+                        """)) {
+            statement.setObject(1, utc(now));
+            statement.setArray(2, connection.createArrayOf("uuid", ids));
+            statement.setArray(3, connection.createArrayOf("text", leases));
+            return statement.executeUpdate();
+        }
+    }
+
     /** The deployment-wide pause switch, as Coder stores it. */
     public boolean notifierPaused() throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -101,6 +101,38 @@ class MessageStoreTest {
     }
 
     @Test
+    void aReleasedLeaseReturnsTheMessageToTheStateItWasLeasedFrom() throws SQLException {
+        UUID fresh = enqueue(data.user().insert());
+        UUID retried = enqueue(data.user().insert());
+        LeasedMessage first = store.lease(List.of(retried), clock.instant(), LEASE, 5)
+                .leased()
+                .getFirst();
+        Instant retryAt = clock.instant().plus(Duration.ofMinutes(5));
+        store.record(
+                List.of(new Outcome.TemporaryFailure(retried, first.leasedUntil(), "421 busy", retryAt)),
+                clock.instant());
+        clock.set(retryAt);
+        List<LeasedMessage> leased =
+                store.lease(List.of(fresh, retried), clock.instant(), LEASE, 5).leased();
+
+        assertThat(store.release(leased, clock.instant())).isEqualTo(2);
+
+        assertThat(column(fresh, "status")).isEqualTo("pending");
+        assertThat(column(retried, "status")).isEqualTo("temporary_failure");
+        assertThat(column(retried, "attempt_count"))
+                .as("a release is not an attempt")
+                .isEqualTo("1");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.lease(List.of(fresh, retried), clock.instant(), LEASE, 5)
+                        .leased())
+                .as("claimable again at once")
+                .hasSize(2);
+        assertThat(store.release(leased, clock.instant()))
+                .as("a stale lease releases nothing")
+                .isZero();
+    }
+
+    @Test
     void noLeaseOnceTheAttemptsAreUsedUp() throws SQLException {
         UUID id = enqueue(data.user().insert());
         for (int attempt = 0; attempt < 3; attempt++) {

@@ -79,11 +79,6 @@ public final class RetryScheduler implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
-    /** Retry tokens this replica forwarded since it started. */
-    public long firedCount() {
-        return metrics.firedCount();
-    }
-
     /** Commits what was forwarded and leaves the group; pending timers stay in the store for whoever takes over. */
     @Override
     public void close() {

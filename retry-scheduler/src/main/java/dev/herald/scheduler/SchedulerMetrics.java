@@ -28,8 +28,4 @@ final class SchedulerMetrics {
     void malformed() {
         malformed.inc();
     }
-
-    long firedCount() {
-        return fired.getCount();
-    }
 }

@@ -9,7 +9,6 @@ import dev.herald.server.cli.NotificationsCommand;
 import dev.herald.server.cli.UsersCommand;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -118,10 +117,5 @@ public final class Herald {
     private static String version() {
         String version = Herald.class.getPackage().getImplementationVersion();
         return version == null ? "(development build)" : version;
-    }
-
-    /** For tests: the subcommands the command line knows. */
-    static List<String> subcommands() {
-        return List.copyOf(commandLine().getSubcommands().keySet());
     }
 }

@@ -164,11 +164,6 @@ public final class HeraldServer implements AutoCloseable {
         return api == null ? List.of() : api.routes();
     }
 
-    /** The port metrics are served on, when enabled. */
-    public java.util.OptionalInt metricsPort() {
-        return metrics == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metrics.port());
-    }
-
     private DatabaseUrl database(HeraldConfig config, Path dataDirectory) {
         if (config.server().postgresUrl().isPresent()) {
             return DatabaseUrl.parse(config.server().postgresUrl().get().reveal());

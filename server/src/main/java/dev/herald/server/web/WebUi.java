@@ -49,7 +49,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -751,10 +750,5 @@ public final class WebUi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** For tests: the names used by the forms. */
-    static Set<String> formFields() {
-        return Set.of("csrf", "template_id", "enabled", "method", "paused");
     }
 }
