@@ -52,18 +52,6 @@ class RetryPolicyTest {
         assertThat(Duration.between(FAILED_AT, next).toSeconds()).isEqualTo(expectedSeconds);
     }
 
-    @ParameterizedTest(name = "attempt {0}: the retry time depends on the recorded failure, not on the clock")
-    @CsvSource({"1", "3"})
-    void computedFromTheFailureTime(int attempts) {
-        RetryPolicy policy = RetryPolicy.exponential(FIVE_MINUTES, ONE_HOUR, () -> 0.5);
-        Instant later = FAILED_AT.plus(Duration.ofDays(2));
-
-        Duration fromFailure = Duration.between(FAILED_AT, policy.nextAttempt(FAILED_AT, attempts, Optional.empty()));
-        Duration fromLater = Duration.between(later, policy.nextAttempt(later, attempts, Optional.empty()));
-
-        assertThat(fromFailure).isEqualTo(fromLater);
-    }
-
     private static Optional<Duration> hint(long seconds) {
         return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
     }

@@ -2,9 +2,6 @@ package dev.herald.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
-import dev.herald.config.KafkaConfig;
-import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
@@ -23,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
@@ -193,27 +189,8 @@ class ReconcilerTest {
     }
 
     private Reconciler reconciler(int batchSize, int maxAttempts, Duration retention) {
-        KafkaConfig kafkaConfig = new KafkaConfig(
-                java.util.Optional.of(kafka.bootstrapServers()), prefix, 2, 1, Duration.ofMinutes(5), Map.of());
-        Reconciler reconciler = new Reconciler(
-                new Reconciler.Settings(
-                        kafka.bootstrapServers(),
-                        kafkaConfig,
-                        new DatabaseUrl(
-                                postgres.host(),
-                                postgres.port(),
-                                postgres.databaseName(),
-                                postgres.user(),
-                                dev.herald.config.Secret.of(postgres.password()),
-                                Map.of()),
-                        Duration.ofMillis(200),
-                        GRACE,
-                        batchSize,
-                        maxAttempts,
-                        retention),
-                postgres.dataSource(),
-                new MetricRegistry(),
-                clock);
+        Reconciler reconciler = SchedulerFixtures.reconciler(
+                postgres, kafka.bootstrapServers(), prefix, GRACE, batchSize, maxAttempts, retention, clock);
         running.add(reconciler);
         return reconciler;
     }

@@ -1,9 +1,6 @@
 package dev.herald.scheduler;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.herald.config.KafkaConfig;
-import dev.herald.config.Secret;
-import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
@@ -20,7 +17,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -116,26 +112,14 @@ class SchedulerBenchmark {
                 + " now() - interval '30 minutes', now() - interval '20 minutes', 'HTTP 503'"
                 + " FROM generate_series(1, " + rows + ") g");
         postgres.execute("ANALYZE notification_messages");
-        KafkaConfig kafkaConfig =
-                new KafkaConfig(Optional.of(kafka.bootstrapServers()), prefix, 6, 1, Duration.ofMinutes(5), Map.of());
-        try (Reconciler reconciler = new Reconciler(
-                new Reconciler.Settings(
-                        kafka.bootstrapServers(),
-                        kafkaConfig,
-                        new DatabaseUrl(
-                                postgres.host(),
-                                postgres.port(),
-                                postgres.databaseName(),
-                                postgres.user(),
-                                Secret.of(postgres.password()),
-                                Map.of()),
-                        Duration.ofSeconds(15),
-                        Duration.ofMinutes(1),
-                        1000,
-                        5,
-                        Duration.ofDays(7)),
-                postgres.dataSource(),
-                new MetricRegistry(),
+        try (Reconciler reconciler = SchedulerFixtures.reconciler(
+                postgres,
+                kafka.bootstrapServers(),
+                prefix,
+                Duration.ofMinutes(1),
+                1000,
+                5,
+                Duration.ofDays(7),
                 Clock.systemUTC())) {
             long started = System.nanoTime();
             Reconciler.Report report = reconciler.runOnce();

@@ -1,12 +1,17 @@
 package dev.herald.scheduler;
 
+import com.codahale.metrics.MetricRegistry;
 import dev.herald.config.KafkaConfig;
 import dev.herald.config.RetrySchedulerConfig;
+import dev.herald.config.Secret;
+import dev.herald.db.DatabaseUrl;
 import dev.herald.model.NotificationMethod;
+import dev.herald.testing.PostgresExtension;
 import dev.herald.token.TokenCodec;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -41,6 +46,37 @@ final class SchedulerFixtures {
                 new RetrySchedulerConfig(applicationId, 1, Duration.ofMinutes(1), 1000),
                 Duration.ofMillis(100),
                 stateDirectory);
+    }
+
+    /** A reconciler over the test's database and broker; the test decides whether it starts or calls runOnce. */
+    static Reconciler reconciler(
+            PostgresExtension postgres,
+            String bootstrapServers,
+            String prefix,
+            Duration grace,
+            int batchSize,
+            int maxAttempts,
+            Duration retention,
+            Clock clock) {
+        return new Reconciler(
+                new Reconciler.Settings(
+                        bootstrapServers,
+                        kafka(bootstrapServers, prefix),
+                        new DatabaseUrl(
+                                postgres.host(),
+                                postgres.port(),
+                                postgres.databaseName(),
+                                postgres.user(),
+                                Secret.of(postgres.password()),
+                                Map.of()),
+                        Duration.ofMillis(200),
+                        grace,
+                        batchSize,
+                        maxAttempts,
+                        retention),
+                postgres.dataSource(),
+                new MetricRegistry(),
+                clock);
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrapServers) {

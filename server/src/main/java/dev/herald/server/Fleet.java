@@ -53,7 +53,7 @@ public final class Fleet implements AutoCloseable {
     /** Every role reports ready; the names of those that do not. */
     public List<String> notReady() {
         return services.stream()
-                .filter(service -> !service.ready())
+                .filter(service -> !service.isReady())
                 .map(RoleService::name)
                 .toList();
     }
@@ -167,51 +167,16 @@ public final class Fleet implements AutoCloseable {
                         Duration.ofSeconds(1)),
                 resources.registry(),
                 resources.clock());
-        return new RoleService() {
-            @Override
-            public String name() {
-                return Role.PRODUCER.flagName();
-            }
-
-            @Override
-            public void start() {
-                relay.start();
-            }
-
-            @Override
-            public boolean ready() {
-                return relay.isStreaming() || relay.isStandby();
-            }
-
-            @Override
-            public void close() {
-                relay.close();
-            }
-        };
+        return new RoleService(
+                Role.PRODUCER.flagName(),
+                relay::start,
+                // A standby is healthy: another replica of the deployment streams.
+                () -> relay.isStreaming() || relay.isStandby(),
+                relay::close);
     }
 
     private static RoleService dispatcher(DispatchLoop loop, NotificationMethod method) {
-        return new RoleService() {
-            @Override
-            public String name() {
-                return dispatcherRole(method).flagName();
-            }
-
-            @Override
-            public void start() {
-                loop.start();
-            }
-
-            @Override
-            public boolean ready() {
-                return loop.ready();
-            }
-
-            @Override
-            public void close() {
-                loop.close();
-            }
-        };
+        return new RoleService(dispatcherRole(method).flagName(), loop::start, loop::ready, loop::close);
     }
 
     private static RoleService scheduler(Resources resources) {
@@ -230,28 +195,16 @@ public final class Fleet implements AutoCloseable {
                 resources.dataSource(),
                 resources.registry(),
                 resources.clock());
-        return new RoleService() {
-            @Override
-            public String name() {
-                return Role.RETRY_SCHEDULER.flagName();
-            }
-
-            @Override
-            public void start() {
-                scheduler.start();
-                reconciler.start();
-            }
-
-            @Override
-            public boolean ready() {
-                return scheduler.ready();
-            }
-
-            @Override
-            public void close() {
-                reconciler.close();
-                scheduler.close();
-            }
-        };
+        return new RoleService(
+                Role.RETRY_SCHEDULER.flagName(),
+                () -> {
+                    scheduler.start();
+                    reconciler.start();
+                },
+                scheduler::ready,
+                () -> {
+                    reconciler.close();
+                    scheduler.close();
+                });
     }
 }

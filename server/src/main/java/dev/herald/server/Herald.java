@@ -36,12 +36,14 @@ public final class Herald {
     /** Runs a command; returns its exit code. {@code herald server} returns only when the process is stopped. */
     static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
         CommandLine root = commandLine();
+        root.setOut(new java.io.PrintWriter(out, true));
+        root.setErr(new java.io.PrintWriter(err, true));
         ParseResult parsed;
         try {
             parsed = root.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             err.println(e.getMessage());
-            e.getCommandLine().usage(err);
+            e.getCommandLine().usage(e.getCommandLine().getErr());
             return EXIT_CONFIGURATION;
         }
         if (CommandLine.printHelpIfRequested(parsed)) {
@@ -55,11 +57,8 @@ public final class Herald {
         if (command.commandSpec().name().equals("server")) {
             return server(command, environment, err);
         }
-        // The admin commands run themselves: picocli calls the chosen subcommand.
-        CommandLine admin = commandLine();
-        admin.setOut(new java.io.PrintWriter(out, true));
-        admin.setErr(new java.io.PrintWriter(err, true));
-        return admin.execute(args);
+        // The admin commands run themselves: picocli calls the chosen subcommand of what it already parsed.
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     static CommandLine commandLine() {
@@ -105,7 +104,6 @@ public final class Herald {
                     server.close();
                     stopped.countDown();
                 }));
-        ReadinessLog.watch(server);
         try {
             stopped.await();
         } catch (InterruptedException e) {

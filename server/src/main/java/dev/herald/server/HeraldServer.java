@@ -32,6 +32,8 @@ public final class HeraldServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
 
+    private static final java.time.Duration READINESS_CHECK_INTERVAL = java.time.Duration.ofMillis(200);
+
     private final List<AutoCloseable> opened = new ArrayList<>();
     private Resources resources;
     private Fleet fleet;
@@ -140,18 +142,11 @@ public final class HeraldServer implements AutoCloseable {
                             clock)
                     .start(config.server().httpAddress());
         }
-        developmentOwner.ifPresent(owner -> Thread.ofVirtual()
-                .name("herald-dev-first-test")
-                .start(() -> {
-                    while (!notReady().isEmpty()) {
-                        try {
-                            Thread.sleep(200);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    DevelopmentOwner.sendFirstTest(dataSource, owner, clock);
-                }));
+        Thread.ofPlatform()
+                .name("herald-readiness")
+                .daemon()
+                .start(() -> whenReady(() ->
+                        developmentOwner.ifPresent(owner -> DevelopmentOwner.sendFirstTest(dataSource, owner, clock))));
     }
 
     /** The port the API listens on, when this process runs the api role. */
@@ -162,6 +157,22 @@ public final class HeraldServer implements AutoCloseable {
     /** The API's endpoints as "METHOD path", when this process runs the api role. */
     public List<String> apiRoutes() {
         return api == null ? List.of() : api.routes();
+    }
+
+    /**
+     * Says once, in the log, when every role is ready (the line operators and scripts wait for), then does what had
+     * to wait for it.
+     */
+    private void whenReady(Runnable then) {
+        try {
+            while (!notReady().isEmpty()) {
+                Thread.sleep(READINESS_CHECK_INTERVAL);
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        log.info("herald server is ready");
+        then.run();
     }
 
     private DatabaseUrl database(HeraldConfig config, Path dataDirectory) {

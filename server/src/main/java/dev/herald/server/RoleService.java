@@ -1,16 +1,25 @@
 package dev.herald.server;
 
-/** One running part of the server: started once, asked whether it is ready, stopped gracefully. */
-interface RoleService extends AutoCloseable {
+import java.util.function.BooleanSupplier;
 
-    /** What {@code /readyz} and the logs call it. */
-    String name();
+/**
+ * One running part of the server: started once, asked whether it is ready, stopped gracefully.
+ *
+ * @param name what {@code /readyz} and the logs call it
+ * @param ready ready to do its job: streaming, consuming its partitions, holding its timers
+ */
+record RoleService(String name, Runnable starter, BooleanSupplier ready, Runnable stopper) implements AutoCloseable {
 
-    void start();
+    void start() {
+        starter.run();
+    }
 
-    /** Ready to do its job: streaming, consuming its partitions, holding its timers. */
-    boolean ready();
+    boolean isReady() {
+        return ready.getAsBoolean();
+    }
 
     @Override
-    void close();
+    public void close() {
+        stopper.run();
+    }
 }

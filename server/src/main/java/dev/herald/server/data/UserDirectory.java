@@ -74,10 +74,10 @@ public final class UserDirectory {
             }
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
-                boolean email_ = e.getMessage().contains("users_email_key");
+                boolean emailTaken = e.getMessage().contains("users_email_key");
                 throw new AlreadyExists(
-                        email_ ? "email" : "username",
-                        (email_ ? "a user with email " + email : "a user named " + username) + " already exists");
+                        emailTaken ? "email" : "username",
+                        (emailTaken ? "a user with email " + email : "a user named " + username) + " already exists");
             }
             throw e;
         }

@@ -703,8 +703,7 @@ public final class WebUi {
 
     private static String prettyJson(String json) {
         try {
-            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json));
+            return PAYLOADS.writerWithDefaultPrettyPrinter().writeValueAsString(PAYLOADS.readTree(json));
         } catch (IOException e) {
             return json;
         }
