@@ -3,6 +3,8 @@ package dev.herald.dispatch;
 import com.codahale.metrics.MetricRegistry;
 import dev.herald.config.KafkaConfig;
 import dev.herald.kafka.KafkaClients;
+import dev.herald.lifecycle.Backoff;
+import dev.herald.lifecycle.FailureLog;
 import dev.herald.render.TemplateRenderException;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.store.LeaseResult;
@@ -11,6 +13,7 @@ import dev.herald.store.MessageStore;
 import dev.herald.store.Outcome;
 import dev.herald.token.MalformedTokenException;
 import dev.herald.token.TokenCodec;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import java.sql.SQLException;
@@ -38,15 +41,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +58,8 @@ public final class DispatchLoop implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DispatchLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /** Where the loop connects and what it uses; everything it needs to run comes in here. */
     public record Wiring(
@@ -70,6 +70,7 @@ public final class DispatchLoop implements AutoCloseable {
             TemplateRenderer renderer,
             PauseSwitch pause,
             RetryPolicy retryPolicy,
+            TokenPublisher publisher,
             MetricRegistry registry,
             Clock clock) {}
 
@@ -81,8 +82,8 @@ public final class DispatchLoop implements AutoCloseable {
     private final TopicNames topics;
     private final TokenCodec codec = new TokenCodec();
     private final DeliveryFactory deliveries;
+    private final OutcomePolicy outcomes;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> retries;
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore inflight;
     private final AtomicInteger inflightCount = new AtomicInteger();
@@ -91,9 +92,14 @@ public final class DispatchLoop implements AutoCloseable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final DispatchMetrics metrics;
     private final Thread thread;
+    private final Backoff backoff;
+    private final FailureLog failures;
 
-    private volatile boolean running;
+    private volatile boolean started;
+    private volatile boolean stopping;
     private volatile boolean assigned;
+    private boolean closed;
+    private boolean subscribed;
     private boolean consumerPaused;
     private Instant lastFlush;
 
@@ -102,21 +108,25 @@ public final class DispatchLoop implements AutoCloseable {
         this.wiring = wiring;
         this.topics = new TopicNames(wiring.kafka().topicPrefix());
         this.deliveries = new DeliveryFactory(wiring.renderer());
+        this.outcomes = new OutcomePolicy(settings.maxSendAttempts(), wiring.retryPolicy());
         this.inflight = new Semaphore(settings.maxInflightSends());
         this.metrics = new DispatchMetrics(
                 wiring.registry(), settings.method(), inflightCount::get, () -> completed.size() + toWrite.size());
         this.consumer =
                 new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-        this.retries = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
         this.thread = Thread.ofPlatform()
                 .name("herald-dispatcher-" + settings.method().sqlName())
                 .unstarted(this::run);
+        this.backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF, Duration.ofMinutes(1));
+        this.failures = new FailureLog(
+                log, "notifications dispatcher for " + settings.method().sqlName(), Duration.ofMinutes(10));
+        this.lastFlush = wiring.clock().instant();
     }
 
+    /** Runs {@link #step()} on the loop's own thread until {@link #close()}. */
     public synchronized void start() {
-        if (!running) {
-            running = true;
-            lastFlush = wiring.clock().instant();
+        if (!started && !closed) {
+            started = true;
             thread.start();
             log.info(
                     "notifications dispatcher for {} started (group {}, up to {} sends in flight)",
@@ -128,7 +138,7 @@ public final class DispatchLoop implements AutoCloseable {
 
     /** Ready: the consumer has joined its group and owns at least one partition. */
     public boolean ready() {
-        return running && assigned;
+        return !stopping && assigned;
     }
 
     /**
@@ -137,42 +147,66 @@ public final class DispatchLoop implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!running) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(settings.dispatchTimeout().plusSeconds(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        stopping = true;
+        if (started) {
+            consumer.wakeup();
+            try {
+                thread.join(settings.dispatchTimeout().plusSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            // Driven by hand through step(): drain on the caller's thread, which owns the consumer.
+            drainAndClose();
         }
         sends.shutdownNow();
-        retries.close(Duration.ofSeconds(5));
         wiring.sender().close();
         log.info("notifications dispatcher for {} stopped", settings.method().sqlName());
     }
 
+    /**
+     * One turn of the loop: follow the pause switch, poll once, lease what arrived and start its sends, write the
+     * outcomes that are due and commit the offsets they cover. {@link #start()} runs it on the loop's thread; tests
+     * call it themselves, with a settable clock, instead of starting the loop.
+     */
+    public void step() throws SQLException {
+        if (!subscribed) {
+            consumer.subscribe(List.of(topics.forMethod(settings.method())), new Rebalance());
+            subscribed = true;
+        }
+        followPauseSwitch();
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (!records.isEmpty()) {
+            dispatch(records);
+        }
+        observeLag();
+        flushWhenDue();
+    }
+
     private void run() {
         try {
-            consumer.subscribe(List.of(topics.forMethod(settings.method())), new Rebalance());
-            while (running) {
+            while (!stopping) {
                 try {
-                    followPauseSwitch();
-                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-                    if (!records.isEmpty()) {
-                        dispatch(records);
-                    }
-                    observeLag();
-                    flushWhenDue();
+                    step();
+                    backoff.healthy(wiring.clock().instant());
+                    failures.healthy();
                 } catch (WakeupException e) {
                     // close() asked the loop to stop; the finally block drains.
                 } catch (SQLException | RuntimeException e) {
-                    log.error(
-                            "notifications dispatcher for {} failed an iteration; retrying",
-                            settings.method().sqlName(),
-                            e);
-                    sleepQuietly(Duration.ofSeconds(1));
+                    Duration delay = backoff.failed(wiring.clock().instant());
+                    failures.failed(
+                            "lease, record or commit",
+                            e,
+                            "check that PostgreSQL and Kafka are reachable",
+                            delay,
+                            wiring.clock().instant());
+                    waitBeforeRetrying(delay);
                 }
             }
         } finally {
@@ -268,7 +302,7 @@ public final class DispatchLoop implements AutoCloseable {
     private boolean submit(LeasedMessage message, List<ConsumerRecord<String, byte[]>> records) {
         try {
             while (!inflight.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (!running) {
+                if (stopping) {
                     return false;
                 }
                 // While every slot is busy, outcomes keep flowing to the database.
@@ -280,7 +314,7 @@ public final class DispatchLoop implements AutoCloseable {
         } catch (InterruptedException | SQLException e) {
             throw new IllegalStateException("notifications dispatcher interrupted while waiting for a send slot", e);
         }
-        if (!running) {
+        if (stopping) {
             inflight.release();
             return false;
         }
@@ -319,37 +353,19 @@ public final class DispatchLoop implements AutoCloseable {
         }
     }
 
-    /** Turns a sender's verdict into the row's next state; attempts are counted here and only here. */
+    /** The row's next state, counted in the metrics as Coder counts it. */
     private Outcome outcome(LeasedMessage message, DeliveryResult result) {
-        int attempts = message.attemptCount() + 1;
-        Instant now = wiring.clock().instant();
-        return switch (result) {
-            case DeliveryResult.Delivered delivered -> {
-                metrics.attempt(message.templateId(), DispatchMetrics.Result.SUCCESS);
-                yield new Outcome.Sent(message.id(), message.leasedUntil());
-            }
-            case DeliveryResult.Permanent permanent -> {
+        Outcome outcome = outcomes.decide(message, result, wiring.clock().instant());
+        switch (outcome) {
+            case Outcome.Sent sent -> metrics.attempt(message.templateId(), DispatchMetrics.Result.SUCCESS);
+            case Outcome.PermanentFailure failure ->
                 metrics.attempt(message.templateId(), DispatchMetrics.Result.PERM_FAIL);
-                yield new Outcome.PermanentFailure(message.id(), message.leasedUntil(), permanent.reason());
-            }
-            case DeliveryResult.Retryable retryable
-            when attempts >= settings.maxSendAttempts() -> {
-                metrics.attempt(message.templateId(), DispatchMetrics.Result.PERM_FAIL);
-                yield new Outcome.PermanentFailure(
-                        message.id(),
-                        message.leasedUntil(),
-                        "gave up after " + attempts + " attempts; last error: " + retryable.reason());
-            }
-            case DeliveryResult.Retryable retryable -> {
+            case Outcome.TemporaryFailure failure -> {
                 metrics.attempt(message.templateId(), DispatchMetrics.Result.TEMP_FAIL);
                 metrics.retry(message.templateId());
-                yield new Outcome.TemporaryFailure(
-                        message.id(),
-                        message.leasedUntil(),
-                        retryable.reason(),
-                        wiring.retryPolicy().nextAttempt(now, attempts, retryable.retryAfter()));
             }
-        };
+        }
+        return outcome;
     }
 
     private void flushWhenDue() throws SQLException {
@@ -393,16 +409,11 @@ public final class DispatchLoop implements AutoCloseable {
                 message.attemptCount() + 1,
                 failure.nextRetryAfter());
         // A lost retry token only delays the message: the reconciler re-drives overdue temporary failures.
-        retries.send(
-                new ProducerRecord<>(topics.retry(), message.id().toString(), codec.encode(token)),
-                (metadata, error) -> {
-                    if (error != null) {
-                        log.warn(
-                                "notifications retry token for {} was not written: {}",
-                                message.id(),
-                                error.getMessage());
-                    }
-                });
+        wiring.publisher().scheduleRetry(token).whenComplete((metadata, error) -> {
+            if (error != null) {
+                log.warn("notifications retry token for {} was not written: {}", message.id(), error.toString());
+            }
+        });
     }
 
     private void finished(ConsumerRecord<String, byte[]> record) {
@@ -473,14 +484,6 @@ public final class DispatchLoop implements AutoCloseable {
         return properties;
     }
 
-    private Map<String, Object> producerProperties() {
-        Map<String, Object> properties = KafkaClients.baseProperties(wiring.bootstrapServers(), wiring.kafka());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, settings.consumerGroup() + "-retries");
-        return properties;
-    }
-
     private static String describe(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause()
@@ -488,9 +491,14 @@ public final class DispatchLoop implements AutoCloseable {
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 
-    private static void sleepQuietly(Duration duration) {
+    /** Backs off after a failed turn, but a stop request ends the wait at once. */
+    private void waitBeforeRetrying(Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
         try {
-            Thread.sleep(duration);
+            while (!stopping && System.nanoTime() < deadline) {
+                Thread.sleep(
+                        Math.min(POLL_TIMEOUT.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

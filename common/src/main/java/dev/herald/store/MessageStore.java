@@ -1,10 +1,13 @@
 package dev.herald.store;
 
+import static dev.herald.db.SqlTime.utc;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.model.MessagePayload;
 import dev.herald.model.NotificationMethod;
+import dev.herald.token.WorkToken;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,10 +15,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -25,9 +28,6 @@ import javax.sql.DataSource;
  * backwards or steal another dispatcher's message. Time comes from the caller's clock, never from {@code now()}.
  */
 public final class MessageStore {
-
-    /** The LISTEN/NOTIFY channel on which pause changes are announced. */
-    public static final String PAUSE_CHANNEL = "herald_notifier_paused";
 
     /** Claimable: pending; a temporary failure whose retry time has come; a lease that expired. */
     private static final String LEASE = """
@@ -203,58 +203,40 @@ public final class MessageStore {
         }
     }
 
-    /** The deployment-wide pause switch, as Coder stores it. */
-    public boolean notifierPaused() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT coalesce((value::jsonb ->> 'notifier_paused')::boolean, false) FROM site_configs"
-                                + " WHERE key = 'notifications_settings'");
-                ResultSet row = statement.executeQuery()) {
-            return row.next() && row.getBoolean(1);
-        }
-    }
-
     /**
-     * Sets the pause switch and tells every listening replica at once; returns false when it already had that value.
+     * Gives a permanently failed message a fresh set of attempts (an operator's re-drive). It becomes a temporary
+     * failure due now, which a dispatcher may lease at once and which the reconciler re-drives should its token be
+     * lost.
+     *
+     * @param by who asked, recorded in the status reason
+     * @return the token to publish, or empty when the message is not a permanent failure (or does not exist)
      */
-    public boolean setNotifierPaused(boolean paused) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement update = connection.prepareStatement("""
-                            INSERT INTO site_configs (key, value) VALUES ('notifications_settings', ?)
-                            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
-                            WHERE site_configs.value::jsonb ->> 'notifier_paused' IS DISTINCT FROM ?
-                            """);
-                    PreparedStatement notify =
-                            connection.prepareStatement("SELECT pg_notify('" + PAUSE_CHANNEL + "', ?)")) {
-                update.setString(1, "{\"notifier_paused\": " + paused + "}");
-                update.setString(2, String.valueOf(paused));
-                boolean changed = update.executeUpdate() > 0;
-                if (changed) {
-                    notify.setString(1, String.valueOf(paused));
-                    notify.execute();
-                }
-                connection.commit();
-                return changed;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
-    }
-
-    /**
-     * Records the deployment's default method, which the enqueue function snapshots into rows whose template has no
-     * method of its own.
-     */
-    public void setDefaultMethod(NotificationMethod method) throws SQLException {
+    public Optional<WorkToken> redrive(UUID id, String by, Instant now) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("""
-                        INSERT INTO site_configs (key, value) VALUES ('notifications_default_method', ?)
-                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                PreparedStatement update = connection.prepareStatement("""
+                        UPDATE notification_messages
+                        SET status = 'temporary_failure', attempt_count = 0, next_retry_after = ?, leased_until = NULL,
+                            status_reason = 're-driven by ' || ? || coalesce('; previous error: ' || status_reason, ''),
+                            updated_at = ?
+                        WHERE id = ? AND status = 'permanent_failure'
+                        RETURNING id, method::text, notification_template_id, user_id, created_at
                         """)) {
-            statement.setString(1, method.sqlName());
-            statement.executeUpdate();
+            update.setObject(1, utc(now));
+            update.setString(2, by);
+            update.setObject(3, utc(now));
+            update.setObject(4, id);
+            try (ResultSet row = update.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new WorkToken(
+                        row.getObject(1, UUID.class),
+                        NotificationMethod.fromSql(row.getString(2)),
+                        row.getObject(3, UUID.class),
+                        row.getObject(4, UUID.class),
+                        row.getObject(5, OffsetDateTime.class).toInstant(),
+                        0));
+            }
         }
     }
 
@@ -264,10 +246,6 @@ public final class MessageStore {
         } catch (JsonProcessingException e) {
             throw new SQLException("a notification payload is not valid JSON: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 
     private static String clip(String reason) {

@@ -11,6 +11,7 @@ import dev.herald.model.SystemTemplates;
 import dev.herald.testing.MutableClock;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SchemaTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     private final TestData data = new TestData(postgres.dataSource());
     private final ObjectMapper json = new ObjectMapper();

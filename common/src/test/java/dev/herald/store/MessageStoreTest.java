@@ -2,12 +2,12 @@ package dev.herald.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
 import dev.herald.testing.MutableClock;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MessageStoreTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     private static final Duration LEASE = Duration.ofMinutes(2);
 
@@ -51,7 +51,9 @@ class MessageStoreTest {
                 .as("a duplicate token finds nothing to lease")
                 .isEmpty();
         assertThat(column(id, "status")).isEqualTo("leased");
-        assertThat(column(id, "queued_seconds")).isNotNull();
+        assertThat(Double.parseDouble(column(id, "queued_seconds")))
+                .as("enqueued a minute before the lease, on the clock the dispatcher passed")
+                .isEqualTo(60.0);
     }
 
     @Test
@@ -191,13 +193,32 @@ class MessageStoreTest {
     }
 
     @Test
-    void thePauseSwitchAnswers304StyleWhenUnchanged() throws SQLException {
-        assertThat(store.notifierPaused()).isFalse();
-        assertThat(store.setNotifierPaused(true)).isTrue();
-        assertThat(store.setNotifierPaused(true)).as("unchanged").isFalse();
-        assertThat(store.notifierPaused()).isTrue();
-        assertThat(store.setNotifierPaused(false)).isTrue();
-        assertThat(store.notifierPaused()).isFalse();
+    void onlyAPermanentFailureCanBeRedrivenAndItGetsAFreshSetOfAttempts() throws SQLException {
+        UUID id = enqueue(data.user().insert());
+        assertThat(store.redrive(id, "ops", clock.instant()))
+                .as("a pending message")
+                .isEmpty();
+        LeasedMessage leased =
+                store.lease(List.of(id), clock.instant(), LEASE, 5).leased().getFirst();
+        store.record(List.of(new Outcome.PermanentFailure(id, leased.leasedUntil(), "550 no")), clock.instant());
+
+        clock.advance(Duration.ofMinutes(3));
+        var token = store.redrive(id, "ops", clock.instant());
+
+        assertThat(token).hasValueSatisfying(t -> {
+            assertThat(t.messageId()).isEqualTo(id);
+            assertThat(t.method()).isEqualTo(NotificationMethod.SMTP);
+            assertThat(t.attemptCount()).isZero();
+        });
+        assertThat(column(id, "status")).isEqualTo("temporary_failure");
+        assertThat(column(id, "attempt_count")).isEqualTo("0");
+        assertThat(column(id, "status_reason")).isEqualTo("re-driven by ops; previous error: 550 no");
+        assertThat(store.lease(List.of(id), clock.instant(), LEASE, 5).leased())
+                .as("due at once")
+                .hasSize(1);
+        assertThat(store.redrive(id, "ops", clock.instant()))
+                .as("no longer a permanent failure")
+                .isEmpty();
     }
 
     private UUID enqueue(UUID user) throws SQLException {

@@ -1,6 +1,5 @@
 package dev.herald.smtp;
 
-import dev.herald.db.Migrations;
 import dev.herald.dispatch.DeliveryFactory;
 import dev.herald.model.SystemTemplates;
 import dev.herald.render.TemplateRenderer;
@@ -9,6 +8,7 @@ import dev.herald.store.MessageStore;
 import dev.herald.testing.GoldenFiles;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GoldenEmailsTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     @Test
     void everySeededTemplate() throws Exception {

@@ -6,8 +6,8 @@ import dev.herald.dispatch.Delivery;
 import dev.herald.dispatch.DeliveryResult;
 import dev.herald.dispatch.Sender;
 import dev.herald.model.NotificationMethod;
-import dev.herald.webhook.payload.ResponseClassifier;
 import dev.herald.webhook.payload.WebhookBody;
+import dev.herald.webhook.payload.WebhookClassifier;
 import dev.herald.webhook.payload.WebhookSignature;
 import java.io.IOException;
 import java.net.URI;
@@ -114,7 +114,7 @@ public final class WebhookSender implements Sender {
         try {
             SimpleHttpResponse response = call.get(requestTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             Header retryAfter = response.getFirstHeader("Retry-After");
-            return ResponseClassifier.classify(
+            return WebhookClassifier.classify(
                     response.getCode(),
                     retryAfter == null ? null : retryAfter.getValue(),
                     response.getBodyText(),

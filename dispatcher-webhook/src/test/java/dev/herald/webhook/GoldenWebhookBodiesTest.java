@@ -1,7 +1,6 @@
 package dev.herald.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.db.Migrations;
 import dev.herald.dispatch.DeliveryFactory;
 import dev.herald.model.SystemTemplates;
 import dev.herald.render.TemplateRenderer;
@@ -10,6 +9,7 @@ import dev.herald.store.MessageStore;
 import dev.herald.testing.GoldenFiles;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
 import dev.herald.webhook.payload.WebhookBody;
 import java.net.URI;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GoldenWebhookBodiesTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     private final ObjectMapper json = new ObjectMapper();
 

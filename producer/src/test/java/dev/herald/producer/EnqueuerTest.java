@@ -3,10 +3,10 @@ package dev.herald.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.db.Migrations;
 import dev.herald.model.SystemTemplates;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EnqueuerTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     private final TestData data = new TestData(postgres.dataSource());
     private final Enqueuer enqueuer = new Enqueuer(postgres.dataSource());

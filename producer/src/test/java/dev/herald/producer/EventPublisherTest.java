@@ -3,9 +3,9 @@ package dev.herald.producer;
 import static dev.herald.model.SystemTemplates.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.db.Migrations;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EventPublisherTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     private static UUID owner;
     private static UUID userAdmin;

@@ -5,30 +5,15 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.KafkaConfig;
 import dev.herald.db.AdvisoryLock;
 import dev.herald.db.DatabaseUrl;
-import dev.herald.kafka.KafkaClients;
-import dev.herald.store.RecoveryStore;
-import dev.herald.store.Stall;
-import dev.herald.token.TokenCodec;
-import dev.herald.token.TopicNames;
-import dev.herald.token.WorkToken;
+import dev.herald.lifecycle.LeaderLoop;
+import dev.herald.token.TokenPublisher;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +27,6 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
     public record Settings(
-            String bootstrapServers,
             KafkaConfig kafka,
             DatabaseUrl database,
             Duration fetchInterval,
@@ -51,9 +35,8 @@ public final class Reconciler implements AutoCloseable {
             int maxSendAttempts,
             Duration retention) {
 
-        public static Settings from(HeraldConfig config, String bootstrapServers, DatabaseUrl database) {
+        public static Settings from(HeraldConfig config, DatabaseUrl database) {
             return new Settings(
-                    bootstrapServers,
                     config.kafka(),
                     database,
                     config.notifications().fetchInterval(),
@@ -75,35 +58,36 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
     private final Settings settings;
     private final RecoveryStore store;
-    private final Clock clock;
     private final MetricRegistry registry;
-    private final TopicNames topics;
-    private final TokenCodec codec = new TokenCodec();
-    private final KafkaProducer<String, byte[]> producer;
-    private final AdvisoryLock lock;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final Thread thread;
-    private volatile boolean active;
+    private final Clock clock;
+    private final TokenPublisher publisher;
+    private final LeaderLoop loop;
 
-    public Reconciler(Settings settings, DataSource dataSource, MetricRegistry registry, Clock clock) {
+    public Reconciler(
+            Settings settings, DataSource dataSource, TokenPublisher publisher, MetricRegistry registry, Clock clock) {
         this.settings = settings;
         this.store = new RecoveryStore(dataSource);
+        this.publisher = publisher;
         this.clock = clock;
         this.registry = registry;
-        this.topics = new TopicNames(settings.kafka().topicPrefix());
-        this.producer =
-                new KafkaProducer<>(producerProperties(settings), new StringSerializer(), new ByteArraySerializer());
-        this.lock = new AdvisoryLock(
+        AdvisoryLock lock = new AdvisoryLock(
                 settings.database(), "herald-reconciler:" + settings.kafka().topicPrefix(), "herald-reconciler");
-        this.thread = Thread.ofPlatform().name("herald-reconciler").daemon().unstarted(this::loop);
-        registry.gauge("herald_reconciler_active", () -> () -> active ? 1 : 0);
+        this.loop = new LeaderLoop(
+                new LeaderLoop.Settings("notifications reconciler", "reconcile", settings.fetchInterval(), MAX_BACKOFF),
+                lock,
+                this::runOnce,
+                clock);
+        registry.gauge("herald_reconciler_active", () -> () -> loop.leading() ? 1 : 0);
     }
 
     public void start() {
-        if (running.compareAndSet(false, true)) {
-            thread.start();
+        if (!loop.stopping()) {
+            loop.start();
             log.info(
                     "notifications reconciler started (every {}, grace {}, batches of {}, retention {})",
                     dev.herald.config.GoDuration.format(settings.fetchInterval()),
@@ -115,7 +99,7 @@ public final class Reconciler implements AutoCloseable {
 
     /** True while this replica holds the lock and does the work. */
     public boolean active() {
-        return active;
+        return loop.leading();
     }
 
     /**
@@ -148,43 +132,8 @@ public final class Reconciler implements AutoCloseable {
 
     @Override
     public void close() {
-        if (running.getAndSet(false)) {
-            thread.interrupt();
-            try {
-                thread.join(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        lock.close();
-        active = false;
-        producer.close(Duration.ofSeconds(5));
+        loop.close();
         log.info("notifications reconciler stopped");
-    }
-
-    private void loop() {
-        while (running.get()) {
-            try {
-                boolean leads = lock.tryAcquire();
-                if (leads != active) {
-                    active = leads;
-                    log.info(
-                            leads
-                                    ? "notifications reconciler is now the active reconciler"
-                                    : "notifications reconciler lost its lock; another replica reconciles");
-                }
-                if (leads) {
-                    runOnce();
-                }
-            } catch (SQLException | RuntimeException e) {
-                log.warn("notifications reconciler pass failed; trying again next interval: {}", e.toString());
-            }
-            try {
-                Thread.sleep(settings.fetchInterval());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     private int redrive(Stall stall, Instant now) throws SQLException {
@@ -193,7 +142,7 @@ public final class Reconciler implements AutoCloseable {
         while (stillWanted()) {
             RecoveryStore.Claimed batch = store.claimStalled(
                     stall, now, settings.grace(), settings.maxSendAttempts(), cursor, settings.batchSize());
-            total += publish(batch.tokens());
+            total += publisher.publishAndWait(batch.tokens(), PUBLISH_TIMEOUT);
             if (batch.tokens().size() < settings.batchSize()) {
                 break;
             }
@@ -225,46 +174,8 @@ public final class Reconciler implements AutoCloseable {
         return total;
     }
 
-    /**
-     * Sends a batch of tokens and waits for Kafka to acknowledge them. A token that fails is not retried here: its row
-     * is stamped as re-driven, so it is simply re-driven again on a later pass.
-     */
-    private int publish(List<WorkToken> tokens) {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(tokens.size());
-        for (WorkToken token : tokens) {
-            sends.add(producer.send(new ProducerRecord<>(
-                    topics.forMethod(token.method()), token.messageId().toString(), codec.encode(token))));
-        }
-        producer.flush();
-        int published = 0;
-        for (Future<RecordMetadata> send : sends) {
-            try {
-                send.get();
-                published++;
-            } catch (ExecutionException e) {
-                log.warn(
-                        "notifications reconciler could not publish a token: {}",
-                        e.getCause().toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return published;
-    }
-
     /** Between batches, a closing reconciler stops; a test calling runOnce directly always finishes. */
     private boolean stillWanted() {
-        return running.get() || !thread.isAlive();
-    }
-
-    private static java.util.Map<String, Object> producerProperties(Settings settings) {
-        java.util.Map<String, Object> properties =
-                KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "herald-reconciler");
-        return properties;
+        return !loop.stopping();
     }
 }

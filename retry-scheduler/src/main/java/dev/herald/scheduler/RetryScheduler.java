@@ -5,13 +5,13 @@ import dev.herald.config.KafkaConfig;
 import dev.herald.config.RetrySchedulerConfig;
 import dev.herald.kafka.KafkaClients;
 import dev.herald.model.NotificationMethod;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -42,11 +42,17 @@ public final class RetryScheduler implements AutoCloseable {
             Path stateDirectory) {}
 
     private final Settings settings;
+    private final TokenPublisher topics;
     private final SchedulerMetrics metrics;
     private final KafkaStreams streams;
 
-    public RetryScheduler(Settings settings, MetricRegistry registry, Clock clock) {
+    /**
+     * @param topics makes sure the topics the scheduler reads and writes exist (the scheduler's own forwarding is
+     *     part of its Kafka Streams transaction, not a publisher's send)
+     */
+    public RetryScheduler(Settings settings, TokenPublisher topics, MetricRegistry registry, Clock clock) {
         this.settings = settings;
+        this.topics = topics;
         this.metrics = new SchedulerMetrics(registry);
         this.streams = new KafkaStreams(topology(settings, clock, metrics), properties(settings));
         streams.setUncaughtExceptionHandler(failure -> {
@@ -58,14 +64,7 @@ public final class RetryScheduler implements AutoCloseable {
 
     /** Creates the topics it reads and writes when missing, then joins the group. */
     public void start() {
-        TopicNames topics = new TopicNames(settings.kafka().topicPrefix());
-        try (Admin admin = Admin.create(KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka()))) {
-            KafkaClients.ensureTopics(
-                    admin,
-                    topics.workTopics(),
-                    settings.kafka().topicPartitions(),
-                    settings.kafka().topicReplicationFactor());
-        }
+        topics.ensureTopics();
         streams.start();
         log.info(
                 "notifications retry scheduler started (application {}, {} stream thread(s), checks every {} ms)",

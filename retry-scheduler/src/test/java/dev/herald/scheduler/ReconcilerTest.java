@@ -2,14 +2,14 @@ package dev.herald.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
-import dev.herald.store.Stall;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.MutableClock;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReconcilerTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
@@ -43,6 +43,7 @@ class ReconcilerTest {
     private final List<Reconciler> running = new ArrayList<>();
     private String prefix;
     private TopicNames topics;
+    private TokenPublisher publisher;
     private UUID user;
 
     @BeforeEach
@@ -54,11 +55,13 @@ class ReconcilerTest {
             kafka.createTopic(topic, 2);
         }
         user = new TestData(postgres.dataSource()).user().insert();
+        publisher = SchedulerFixtures.publisher(kafka.bootstrapServers(), prefix);
     }
 
     @AfterEach
     void stop() {
         running.forEach(Reconciler::close);
+        publisher.close();
     }
 
     @Test
@@ -190,7 +193,7 @@ class ReconcilerTest {
 
     private Reconciler reconciler(int batchSize, int maxAttempts, Duration retention) {
         Reconciler reconciler = SchedulerFixtures.reconciler(
-                postgres, kafka.bootstrapServers(), prefix, GRACE, batchSize, maxAttempts, retention, clock);
+                postgres, kafka.bootstrapServers(), publisher, prefix, GRACE, batchSize, maxAttempts, retention, clock);
         running.add(reconciler);
         return reconciler;
     }

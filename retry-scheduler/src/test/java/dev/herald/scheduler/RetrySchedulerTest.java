@@ -8,6 +8,7 @@ import dev.herald.testing.ChildJvm;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.MutableClock;
 import dev.herald.token.TokenCodec;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import java.nio.charset.StandardCharsets;
@@ -139,8 +140,11 @@ class RetrySchedulerTest {
     }
 
     private void start(String prefix, String application, Path state, Clock clock) {
+        TokenPublisher publisher = SchedulerFixtures.publisher(kafka.bootstrapServers(), prefix);
+        running.add(publisher);
         RetryScheduler scheduler = new RetryScheduler(
                 SchedulerFixtures.settings(kafka.bootstrapServers(), prefix, application, state),
+                publisher,
                 new MetricRegistry(),
                 clock);
         scheduler.start();

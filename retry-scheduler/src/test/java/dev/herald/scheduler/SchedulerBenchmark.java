@@ -1,13 +1,13 @@
 package dev.herald.scheduler;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
-import dev.herald.store.Stall;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulerBenchmark {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
@@ -51,10 +51,12 @@ class SchedulerBenchmark {
         TopicNames topics = new TopicNames(prefix);
         Map<UUID, Instant> due = new ConcurrentHashMap<>();
         Map<UUID, Instant> received = new ConcurrentHashMap<>();
-        try (RetryScheduler scheduler = new RetryScheduler(
-                SchedulerFixtures.settings(kafka.bootstrapServers(), prefix, prefix + "-app", stateDirectory),
-                new MetricRegistry(),
-                Clock.systemUTC())) {
+        try (TokenPublisher publisher = SchedulerFixtures.publisher(kafka.bootstrapServers(), prefix);
+                RetryScheduler scheduler = new RetryScheduler(
+                        SchedulerFixtures.settings(kafka.bootstrapServers(), prefix, prefix + "-app", stateDirectory),
+                        publisher,
+                        new MetricRegistry(),
+                        Clock.systemUTC())) {
             scheduler.start();
             Awaitility.await().atMost(Duration.ofSeconds(90)).until(scheduler::ready);
             Thread collector = Thread.ofPlatform().start(() -> {
@@ -112,15 +114,17 @@ class SchedulerBenchmark {
                 + " now() - interval '30 minutes', now() - interval '20 minutes', 'HTTP 503'"
                 + " FROM generate_series(1, " + rows + ") g");
         postgres.execute("ANALYZE notification_messages");
-        try (Reconciler reconciler = SchedulerFixtures.reconciler(
-                postgres,
-                kafka.bootstrapServers(),
-                prefix,
-                Duration.ofMinutes(1),
-                1000,
-                5,
-                Duration.ofDays(7),
-                Clock.systemUTC())) {
+        try (TokenPublisher publisher = SchedulerFixtures.publisher(kafka.bootstrapServers(), prefix);
+                Reconciler reconciler = SchedulerFixtures.reconciler(
+                        postgres,
+                        kafka.bootstrapServers(),
+                        publisher,
+                        prefix,
+                        Duration.ofMinutes(1),
+                        1000,
+                        5,
+                        Duration.ofDays(7),
+                        Clock.systemUTC())) {
             long started = System.nanoTime();
             Reconciler.Report report = reconciler.runOnce();
             double seconds = (System.nanoTime() - started) / 1e9;

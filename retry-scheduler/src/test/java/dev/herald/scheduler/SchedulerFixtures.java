@@ -3,11 +3,11 @@ package dev.herald.scheduler;
 import com.codahale.metrics.MetricRegistry;
 import dev.herald.config.KafkaConfig;
 import dev.herald.config.RetrySchedulerConfig;
-import dev.herald.config.Secret;
-import dev.herald.db.DatabaseUrl;
 import dev.herald.model.NotificationMethod;
 import dev.herald.testing.PostgresExtension;
+import dev.herald.testsupport.HeraldDatabase;
 import dev.herald.token.TokenCodec;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import java.nio.file.Path;
@@ -48,10 +48,16 @@ final class SchedulerFixtures {
                 stateDirectory);
     }
 
+    /** The token publisher a process of these tests would share between its roles; the caller closes it. */
+    static TokenPublisher publisher(String bootstrapServers, String prefix) {
+        return new TokenPublisher(bootstrapServers, kafka(bootstrapServers, prefix), "scheduler-test");
+    }
+
     /** A reconciler over the test's database and broker; the test decides whether it starts or calls runOnce. */
     static Reconciler reconciler(
             PostgresExtension postgres,
             String bootstrapServers,
+            TokenPublisher publisher,
             String prefix,
             Duration grace,
             int batchSize,
@@ -60,21 +66,15 @@ final class SchedulerFixtures {
             Clock clock) {
         return new Reconciler(
                 new Reconciler.Settings(
-                        bootstrapServers,
                         kafka(bootstrapServers, prefix),
-                        new DatabaseUrl(
-                                postgres.host(),
-                                postgres.port(),
-                                postgres.databaseName(),
-                                postgres.user(),
-                                Secret.of(postgres.password()),
-                                Map.of()),
+                        HeraldDatabase.url(postgres),
                         Duration.ofMillis(200),
                         grace,
                         batchSize,
                         maxAttempts,
                         retention),
                 postgres.dataSource(),
+                publisher,
                 new MetricRegistry(),
                 clock);
     }

@@ -35,6 +35,7 @@ public final class Fleet implements AutoCloseable {
 
     private final List<RoleService> services = new ArrayList<>();
     private final List<AutoCloseable> shared = new ArrayList<>();
+    private PauseSwitch pause;
 
     private Fleet() {}
 
@@ -60,6 +61,11 @@ public final class Fleet implements AutoCloseable {
 
     public boolean ready() {
         return notReady().isEmpty();
+    }
+
+    /** True when this process runs a dispatcher and its pause switch holds the dispatchers. */
+    public boolean dispatchPaused() {
+        return pause != null && pause.paused();
     }
 
     @Override
@@ -89,7 +95,7 @@ public final class Fleet implements AutoCloseable {
         }
         if (roles.contains(Role.DISPATCHER_SMTP) || roles.contains(Role.DISPATCHER_WEBHOOK)) {
             MessageStore store = new MessageStore(resources.dataSource());
-            PauseSwitch pause = new PauseSwitch(resources.dataSource(), store, PAUSE_POLL_INTERVAL);
+            pause = new PauseSwitch(resources.dataSource(), PAUSE_POLL_INTERVAL, resources.clock());
             shared.add(pause);
             TemplateRenderer renderer = new TemplateRenderer(config.server().accessUrl());
             RetryPolicy retryPolicy = RetryPolicy.from(config.notifications(), new SecureRandom()::nextDouble);
@@ -103,6 +109,7 @@ public final class Fleet implements AutoCloseable {
                             renderer,
                             pause,
                             retryPolicy,
+                            resources.publisher(),
                             resources.registry(),
                             resources.clock());
                     add(dispatcher(new DispatchLoop(DispatchSettings.from(config, method), wiring), method));
@@ -165,6 +172,7 @@ public final class Fleet implements AutoCloseable {
                         resources.config().kafka(),
                         resources.config().relay(),
                         Duration.ofSeconds(1)),
+                resources.publisher(),
                 resources.registry(),
                 resources.clock());
         return new RoleService(
@@ -188,11 +196,13 @@ public final class Fleet implements AutoCloseable {
                         config.scheduler(),
                         RETRY_CHECK_INTERVAL,
                         resources.dataDirectory().resolve("retry-scheduler")),
+                resources.publisher(),
                 resources.registry(),
                 resources.clock());
         Reconciler reconciler = new Reconciler(
-                Reconciler.Settings.from(config, resources.bootstrapServers(), resources.database()),
+                Reconciler.Settings.from(config, resources.database()),
                 resources.dataSource(),
+                resources.publisher(),
                 resources.registry(),
                 resources.clock());
         return new RoleService(

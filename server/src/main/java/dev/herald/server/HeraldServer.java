@@ -7,12 +7,11 @@ import dev.herald.config.HostPort;
 import dev.herald.config.Role;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
-import dev.herald.kafka.KafkaClients;
 import dev.herald.server.api.ApiServer;
 import dev.herald.server.data.User;
 import dev.herald.server.web.DevMailbox;
-import dev.herald.store.MessageStore;
-import dev.herald.token.TopicNames;
+import dev.herald.store.SiteConfigStore;
+import dev.herald.token.TokenPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -20,7 +19,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +59,11 @@ public final class HeraldServer implements AutoCloseable {
 
     public Resources resources() {
         return resources;
+    }
+
+    /** True when this process runs a dispatcher and the deployment's pause switch holds it. */
+    public boolean dispatchPaused() {
+        return fleet != null && fleet.dispatchPaused();
     }
 
     /** The roles that are not ready yet, by name; empty when the process is ready. */
@@ -109,22 +112,19 @@ public final class HeraldServer implements AutoCloseable {
         int applied = Migrations.apply(dataSource);
         log.info("database schema is up to date ({} migration(s) applied now) at {}", applied, database);
         try {
-            new MessageStore(dataSource).setDefaultMethod(config.notifications().method());
+            new SiteConfigStore(dataSource)
+                    .setDefaultMethod(config.notifications().method());
         } catch (SQLException e) {
             throw new IllegalStateException("could not record the default notifications method: " + e.getMessage(), e);
         }
         Optional<User> developmentOwner =
                 config.server().dev() ? DevelopmentOwner.createOnFreshDatabase(dataSource) : Optional.empty();
         String bootstrapServers = kafka(config, dataDirectory);
-        try (Admin admin = Admin.create(KafkaClients.baseProperties(bootstrapServers, config.kafka()))) {
-            KafkaClients.ensureTopics(
-                    admin,
-                    new TopicNames(config.kafka().topicPrefix()).workTopics(),
-                    config.kafka().topicPartitions(),
-                    config.kafka().topicReplicationFactor());
-        }
+        TokenPublisher publisher = new TokenPublisher(bootstrapServers, config.kafka(), "herald-tokens");
+        opened.add(publisher);
+        publisher.ensureTopics();
         resources = new Resources(
-                config, database, dataSource, bootstrapServers, dataDirectory, new MetricRegistry(), clock);
+                config, database, dataSource, bootstrapServers, publisher, dataDirectory, new MetricRegistry(), clock);
         for (Role role : config.server().roles()) {
             log.info("notifications role {}: {}", role, RoleSummary.describe(role, config));
         }
@@ -136,7 +136,7 @@ public final class HeraldServer implements AutoCloseable {
             api = new ApiServer(
                             config,
                             dataSource,
-                            bootstrapServers,
+                            publisher,
                             this::notReady,
                             Optional.<DevMailbox>ofNullable(mailCatcher),
                             clock)

@@ -2,26 +2,21 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.db.Migrations;
 import dev.herald.model.SystemTemplates;
-import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The admin commands against a running API, as an operator types them. */
 class AdminCliTest {
@@ -29,29 +24,18 @@ class AdminCliTest {
     private static final Pattern KEY = Pattern.compile("API key \\(shown once\\): (\\S+)");
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final FleetFixture fleet = new FleetFixture("cli");
 
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    private static final PostgresExtension postgres = fleet.postgres();
 
-    @TempDir
-    static Path dataDirectory;
-
-    private static FleetFixture fleet;
     private static String url;
 
     record Result(int code, String out, String err) {}
 
     @BeforeAll
     static void start() {
-        fleet = new FleetFixture(postgres, kafka, dataDirectory, "cli");
         HeraldServer server = fleet.start("api");
         url = "http://127.0.0.1:" + server.apiPort().orElseThrow();
-    }
-
-    @AfterAll
-    static void stop() {
-        fleet.close();
     }
 
     @Test

@@ -4,38 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.db.Migrations;
 import dev.herald.model.SystemTemplates;
 import dev.herald.model.UserRole;
 import dev.herald.server.data.User;
 import dev.herald.server.data.UserDirectory;
-import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every endpoint: its happy path, its permissions and what it says to bad input. */
 class ApiTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final FleetFixture fleet = new FleetFixture("api");
 
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    private static final PostgresExtension postgres = fleet.postgres();
 
-    @TempDir
-    static Path dataDirectory;
-
-    private static FleetFixture fleet;
     private static HeraldServer server;
     private static ApiClient api;
     private static User owner;
@@ -46,7 +36,6 @@ class ApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new FleetFixture(postgres, kafka, dataDirectory, "api");
         server = fleet.start("api");
         api = new ApiClient(server.apiPort().orElseThrow());
         UserDirectory users = new UserDirectory(postgres.dataSource());
@@ -56,11 +45,6 @@ class ApiTest {
         ownerKey = users.createKey(owner.id(), "test");
         memberKey = users.createKey(member.id(), "test");
         userAdminKey = users.createKey(userAdmin.id(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        fleet.close();
     }
 
     @Test

@@ -2,14 +2,11 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.db.Migrations;
 import dev.herald.model.SystemTemplates;
 import dev.herald.testing.ChildJvm;
 import dev.herald.testing.HttpReceiver;
-import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,43 +18,26 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Processes killed with SIGKILL at the worst moments; every message is still delivered. */
 class CrashRecoveryTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final FleetFixture fleet = new FleetFixture("crash");
 
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    private static final PostgresExtension postgres = fleet.postgres();
+    private static final HttpReceiver receiver = fleet.receiver();
 
-    @RegisterExtension
-    static final HttpReceiver receiver = new HttpReceiver();
-
-    @TempDir
-    Path dataDirectory;
-
-    private FleetFixture fleet;
-    private TestData data;
+    private final TestData data = new TestData(postgres.dataSource());
     private UUID user;
 
     @BeforeEach
     void setUp() {
         postgres.execute("TRUNCATE notification_messages");
-        receiver.reset();
-        fleet = new FleetFixture(postgres, kafka, dataDirectory, "crash");
-        data = new TestData(postgres.dataSource());
         user = data.user().insert();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fleet.close();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.herald.server;
 
 import com.codahale.metrics.Snapshot;
-import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
 import dev.herald.testing.HttpReceiver;
@@ -12,7 +11,6 @@ import dev.herald.testing.TestData;
 import dev.herald.token.TokenCodec;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +29,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Not a test: prints dispatch throughput and send latency for 20,000 webhooks to a local receiver and 5,000 emails to
@@ -43,19 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DispatchBenchmark {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final FleetFixture fleet = new FleetFixture("bench");
 
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
-
-    @RegisterExtension
-    static final HttpReceiver receiver = new HttpReceiver();
-
-    @RegisterExtension
-    static final SmtpServer smtp = SmtpServer.builder().build();
-
-    @TempDir
-    Path dataDirectory;
+    private static final PostgresExtension postgres = fleet.postgres();
+    private static final KafkaExtension kafka = fleet.kafka();
+    private static final HttpReceiver receiver = fleet.receiver();
+    private static final SmtpServer smtp = fleet.smtp();
 
     @Test
     void webhookAndEmailDispatch() throws Exception {
@@ -73,41 +63,40 @@ class DispatchBenchmark {
         postgres.execute("TRUNCATE notification_messages");
         receiver.reset();
         smtp.reset();
-        try (FleetFixture fleet = new FleetFixture(postgres, kafka, dataDirectory, "bench")) {
-            String role = "dispatcher-" + method.sqlName();
-            String[] flags = {
-                "--notifications-webhook-endpoint=" + receiver.url("/hook"),
-                "--notifications-email-smarthost=127.0.0.1:" + smtp.port(),
-                "--notifications-store-sync-interval=500ms",
-                "--notifications-max-inflight-sends=64"
-            };
-            List<HeraldServer> servers = new ArrayList<>();
-            for (int i = 0; i < instances; i++) {
-                servers.add(fleet.start(role, flags));
-            }
-            List<WorkToken> tokens = insertRows(method, messages, user);
-            Instant start = Instant.now();
-            publish(fleet.topicPrefix(), tokens);
-            Awaitility.await(messages + " " + method + " messages sent")
-                    .atMost(Duration.ofMinutes(10))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> sent() == messages);
-            double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-            StringBuilder latency = new StringBuilder();
-            for (HeraldServer server : servers) {
-                Snapshot send = server.resources()
-                        .registry()
-                        .timer("herald_notifications_dispatcher_send_seconds." + method.sqlName())
-                        .getSnapshot();
-                latency.append(String.format(
-                        " [p50 %.1f ms, p99 %.1f ms]",
-                        send.getMedian() / TimeUnit.MILLISECONDS.toNanos(1),
-                        send.get99thPercentile() / TimeUnit.MILLISECONDS.toNanos(1)));
-            }
-            return String.format(
-                    "%-7s %6d messages, %d instance(s): %7.0f msg/s (%.1f s); send latency per instance%s",
-                    method.sqlName(), messages, instances, messages / seconds, seconds, latency);
+        fleet.renew();
+        String role = "dispatcher-" + method.sqlName();
+        String[] flags = {
+            "--notifications-webhook-endpoint=" + receiver.url("/hook"),
+            "--notifications-email-smarthost=127.0.0.1:" + smtp.port(),
+            "--notifications-store-sync-interval=500ms",
+            "--notifications-max-inflight-sends=64"
+        };
+        List<HeraldServer> servers = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            servers.add(fleet.start(role, flags));
         }
+        List<WorkToken> tokens = insertRows(method, messages, user);
+        Instant start = Instant.now();
+        publish(fleet.topicPrefix(), tokens);
+        Awaitility.await(messages + " " + method + " messages sent")
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> sent() == messages);
+        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+        StringBuilder latency = new StringBuilder();
+        for (HeraldServer server : servers) {
+            Snapshot send = server.resources()
+                    .registry()
+                    .timer("herald_notifications_dispatcher_send_seconds." + method.sqlName())
+                    .getSnapshot();
+            latency.append(String.format(
+                    " [p50 %.1f ms, p99 %.1f ms]",
+                    send.getMedian() / TimeUnit.MILLISECONDS.toNanos(1),
+                    send.get99thPercentile() / TimeUnit.MILLISECONDS.toNanos(1)));
+        }
+        return String.format(
+                "%-7s %6d messages, %d instance(s): %7.0f msg/s (%.1f s); send latency per instance%s",
+                method.sqlName(), messages, instances, messages / seconds, seconds, latency);
     }
 
     /** Rows in one statement, each with a real payload, and the tokens the relay would have written for them. */

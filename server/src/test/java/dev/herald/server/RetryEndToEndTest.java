@@ -2,14 +2,13 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.db.Migrations;
+import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
 import dev.herald.testing.HttpReceiver;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
 import dev.herald.token.TopicNames;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,42 +18,26 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Retries through the whole fleet: dispatcher, retry topic, Kafka Streams timers, reconciler. */
 class RetryEndToEndTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final FleetFixture fleet = new FleetFixture("retries");
 
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    private static final PostgresExtension postgres = fleet.postgres();
+    private static final KafkaExtension kafka = fleet.kafka();
+    private static final HttpReceiver receiver = fleet.receiver();
 
-    @RegisterExtension
-    static final HttpReceiver receiver = new HttpReceiver();
-
-    @TempDir
-    Path dataDirectory;
-
-    private FleetFixture fleet;
-    private TestData data;
+    private final TestData data = new TestData(postgres.dataSource());
     private UUID user;
 
     @BeforeEach
     void setUp() {
-        receiver.reset();
-        fleet = new FleetFixture(postgres, kafka, dataDirectory, "retries");
-        data = new TestData(postgres.dataSource());
         user = data.user().insert();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fleet.close();
     }
 
     @Test
@@ -91,7 +74,11 @@ class RetryEndToEndTest {
                 .contains("gave up after 3 attempts")
                 .contains("500")
                 .contains("upstream exploded");
-        Thread.sleep(2_000);
+        TopicNames topics = new TopicNames(fleet.topicPrefix());
+        // Both retry tokens forwarded, and all three work tokens consumed: nothing is left that could send again.
+        fleet.awaitConsumed(fleet.schedulerGroup(), topics.retry(), 2);
+        fleet.awaitConsumed(
+                fleet.dispatcherGroup(NotificationMethod.WEBHOOK), topics.forMethod(NotificationMethod.WEBHOOK), 3);
         assertThat(requestsFor(id)).as("no fourth attempt").hasSize(3);
     }
 

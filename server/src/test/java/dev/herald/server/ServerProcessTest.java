@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.config.Secret;
 import dev.herald.db.DatabaseUrl;
-import dev.herald.db.Migrations;
 import dev.herald.model.SystemTemplates;
 import dev.herald.model.UserRole;
 import dev.herald.producer.EnqueueRequest;
@@ -14,7 +13,6 @@ import dev.herald.server.data.User;
 import dev.herald.server.data.UserDirectory;
 import dev.herald.testing.ChildJvm;
 import dev.herald.testing.HttpReceiver;
-import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.SmtpServer;
 import java.io.IOException;
@@ -34,7 +32,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,27 +44,16 @@ class ServerProcessTest {
             Pattern.compile("embedded PostgreSQL for development started on port (\\d+)");
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final FleetFixture fleet = new FleetFixture("process");
 
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
-
-    @RegisterExtension
-    static final HttpReceiver receiver = new HttpReceiver();
-
-    @RegisterExtension
-    static final SmtpServer smtp = SmtpServer.builder().build();
+    private static final PostgresExtension postgres = fleet.postgres();
+    private static final HttpReceiver receiver = fleet.receiver();
+    private static final SmtpServer smtp = fleet.smtp();
 
     @TempDir
     Path dataDirectory;
 
     private final List<ChildJvm> processes = new ArrayList<>();
-
-    @BeforeEach
-    void reset() {
-        receiver.reset();
-        smtp.reset();
-    }
 
     @AfterEach
     void stop() {
@@ -161,7 +147,6 @@ class ServerProcessTest {
     @Test
     void rolesSplitAcrossThreeProcessesShareOneDatabaseAndBroker() throws Exception {
         int httpPort = freePort();
-        FleetFixture fleet = new FleetFixture(postgres, kafka, dataDirectory, "split");
         String[] delivery = {
             "--notifications-email-smarthost=127.0.0.1:" + smtp.port(),
             "--notifications-webhook-endpoint=" + receiver.url("/hook"),
@@ -193,13 +178,11 @@ class ServerProcessTest {
         Awaitility.await("an email and a webhook")
                 .atMost(Duration.ofSeconds(90))
                 .until(() -> !smtp.messages().isEmpty() && !receiver.requests().isEmpty());
-        fleet.close();
     }
 
     @Test
     void sigtermLetsSendsInFlightFinishAndWritesTheirOutcomes() throws Exception {
         receiver.respondByDefault(HttpReceiver.Response.status(200).after(Duration.ofSeconds(2)));
-        FleetFixture fleet = new FleetFixture(postgres, kafka, dataDirectory, "sigterm");
         String[] webhook = {
             "--notifications-method=webhook",
             "--notifications-webhook-endpoint=" + receiver.url("/hook"),
@@ -226,7 +209,6 @@ class ServerProcessTest {
         assertThat(count(postgres.dataSource(), ids, "sent"))
                 .as("each request the receiver answered is recorded as sent, though the sync interval had not come")
                 .isEqualTo(answered);
-        fleet.close();
     }
 
     private ChildJvm start(String name, List<String> arguments) {

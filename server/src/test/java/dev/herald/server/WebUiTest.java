@@ -2,7 +2,6 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.db.Migrations;
 import dev.herald.model.SystemTemplates;
 import dev.herald.model.UserRole;
 import dev.herald.producer.EnqueueRequest;
@@ -12,9 +11,8 @@ import dev.herald.server.data.Passwords;
 import dev.herald.server.data.User;
 import dev.herald.server.data.UserDirectory;
 import dev.herald.server.data.WebSessionStore;
-import dev.herald.store.MessageStore;
+import dev.herald.store.SiteConfigStore;
 import dev.herald.testing.HttpReceiver;
-import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
 import java.io.IOException;
@@ -27,14 +25,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -58,18 +54,11 @@ class WebUiTest {
     private static final String MEMBER_PASSWORD = "member-password-1";
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final FleetFixture fleet = new FleetFixture("web");
 
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    private static final PostgresExtension postgres = fleet.postgres();
+    private static final HttpReceiver receiver = fleet.receiver();
 
-    @RegisterExtension
-    static final HttpReceiver receiver = new HttpReceiver();
-
-    @TempDir
-    static Path dataDirectory;
-
-    private static FleetFixture fleet;
     private static String base;
     private static User owner;
     private static User member;
@@ -88,19 +77,11 @@ class WebUiTest {
         member = users.create("max@example.com", "max", "Max Member", Set.of(UserRole.MEMBER));
         users.setPasswordHash(owner.id(), Passwords.hash(OWNER_PASSWORD));
         users.setPasswordHash(member.id(), Passwords.hash(MEMBER_PASSWORD));
-        fleet = new FleetFixture(postgres, kafka, dataDirectory, "web");
         HeraldServer server = fleet.start(
                 "producer,dispatcher-smtp,dispatcher-webhook,api",
                 "--dev",
                 "--notifications-webhook-endpoint=" + receiver.url("/hook"));
         base = "http://127.0.0.1:" + server.apiPort().orElseThrow();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @BeforeEach
@@ -187,7 +168,7 @@ class WebUiTest {
 
     @Test
     void anOwnerPausesAndResumesAndSendsATestNotification() throws Exception {
-        MessageStore store = new MessageStore(postgres.dataSource());
+        SiteConfigStore store = new SiteConfigStore(postgres.dataSource());
         browser.get(base + "/deployment/notifications?tab=settings");
         signIn("olive", OWNER_PASSWORD);
         assertThat(browser.findElement(By.tagName("main")).getText())
@@ -266,7 +247,7 @@ class WebUiTest {
 
     @Test
     void badInputIsExplainedAndChangesNothing() throws Exception {
-        MessageStore store = new MessageStore(postgres.dataSource());
+        SiteConfigStore store = new SiteConfigStore(postgres.dataSource());
         browser.get(base + "/login");
         signIn("wrong", "credentials");
         awaitText("did not match");

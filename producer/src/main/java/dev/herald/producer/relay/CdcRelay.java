@@ -5,8 +5,9 @@ import dev.herald.config.KafkaConfig;
 import dev.herald.config.RelayConfig;
 import dev.herald.db.AdvisoryLock;
 import dev.herald.db.DatabaseUrl;
-import dev.herald.kafka.KafkaClients;
+import dev.herald.lifecycle.LeaderLoop;
 import dev.herald.model.NotificationMethod;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import io.debezium.embedded.Connect;
@@ -21,16 +22,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -48,7 +48,7 @@ public final class CdcRelay implements AutoCloseable {
     public static final String PUBLICATION = "herald_notification_messages";
 
     private static final Logger log = LoggerFactory.getLogger(CdcRelay.class);
-    private static final Duration ENGINE_RESTART_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(60);
 
     /** Where the relay reads and writes, and how often it checks that it is still the leader. */
     public record Settings(
@@ -59,57 +59,58 @@ public final class CdcRelay implements AutoCloseable {
             Duration leadershipCheckInterval) {}
 
     private final Settings settings;
+    private final TokenPublisher publisher;
     private final Clock clock;
     private final RelayMetrics metrics;
     private final TopicNames topics;
-    private final AdvisoryLock leadership;
+    private final LeaderLoop leadership;
     private final ExecutorService engineExecutor = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("herald-relay-engine").daemon().factory());
-    private final Thread loop;
 
-    private volatile boolean running;
-    private volatile boolean leader;
-    private volatile boolean standby;
     private volatile boolean streaming;
-    private volatile boolean engineFailed;
-    private volatile long nextEngineStartMillis;
+    private volatile ChangeStreamStopped engineFailure;
+    private volatile boolean stoppingEngine;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private Future<?> engineRun;
-    private TokenPublisher publisher;
 
-    public CdcRelay(Settings settings, MetricRegistry registry, Clock clock) {
+    public CdcRelay(Settings settings, TokenPublisher publisher, MetricRegistry registry, Clock clock) {
         this.settings = settings;
+        this.publisher = publisher;
         this.clock = clock;
         this.metrics = new RelayMetrics(registry);
         this.topics = new TopicNames(settings.kafka().topicPrefix());
-        this.leadership = new AdvisoryLock(
-                settings.database(), "herald-relay:" + settings.relay().slotName(), "herald-relay-leadership");
-        this.loop = Thread.ofPlatform().name("herald-relay-leadership").daemon().unstarted(this::lead);
+        this.leadership = new LeaderLoop(
+                new LeaderLoop.Settings(
+                        "notifications relay",
+                        "stream changes",
+                        settings.leadershipCheckInterval(),
+                        MAX_RESTART_BACKOFF),
+                new AdvisoryLock(
+                        settings.database(), "herald-relay:" + settings.relay().slotName(), "herald-relay-leadership"),
+                new ChangeStream(),
+                clock);
     }
 
     public synchronized void start() {
-        if (!running) {
-            running = true;
-            loop.start();
-            log.info(
-                    "notifications relay started for slot {}; waiting to become the active relay",
-                    settings.relay().slotName());
-        }
+        leadership.start();
+        log.info(
+                "notifications relay started for slot {}; waiting to become the active relay",
+                settings.relay().slotName());
     }
 
     /** True while this replica holds the lock. */
     public boolean isLeader() {
-        return leader;
+        return leadership.leading();
     }
 
     /** True when this replica asked for the lock and another replica holds it: a healthy standby. */
     public boolean isStandby() {
-        return standby && !leader;
+        return leadership.standby();
     }
 
     /** Ready: this replica is the leader and PostgreSQL reports its replication slot active. */
     public boolean isStreaming() {
-        return leader && streaming;
+        return leadership.leading() && streaming;
     }
 
     /** Tokens this replica published for {@code method}, since it started. */
@@ -120,72 +121,64 @@ public final class CdcRelay implements AutoCloseable {
     /** Stops streaming, flushing the position of everything Kafka acknowledged, and gives up the lock. */
     @Override
     public void close() {
-        running = false;
-        loop.interrupt();
-        try {
-            loop.join(Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        stopEngine();
         leadership.close();
         engineExecutor.shutdownNow();
-        leader = false;
-        metrics.leader(false);
         log.info("notifications relay stopped");
     }
 
-    private void lead() {
-        while (running) {
-            try {
-                if (!leader) {
-                    boolean acquired = leadership.tryAcquire();
-                    standby = !acquired;
-                    if (acquired) {
-                        leader = true;
-                        metrics.leader(true);
-                        log.info(
-                                "notifications relay is now the active relay for slot {}",
-                                settings.relay().slotName());
-                        startEngine();
-                    }
-                } else if (!leadership.stillHeld()) {
-                    log.warn("notifications relay lost its database session and with it the leadership; stopping");
-                    stopEngine();
-                    leader = false;
-                    metrics.leader(false);
-                } else {
-                    if (engineFailed && clock.millis() >= nextEngineStartMillis) {
-                        log.info("notifications relay restarting the change stream");
-                        stopEngine();
-                        startEngine();
-                    }
-                    observeSlot();
-                }
-                Thread.sleep(settings.leadershipCheckInterval());
-            } catch (InterruptedException e) {
-                if (!running) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                log.error("notifications relay loop failed; trying again", e);
+    /** The relay's turn while it leads: (re)start the change stream when it is not running, and watch the slot. */
+    private final class ChangeStream implements LeaderLoop.Work {
+
+        @Override
+        public void lead() {
+            metrics.leader(true);
+            log.info(
+                    "notifications relay is now the active relay for slot {}",
+                    settings.relay().slotName());
+        }
+
+        @Override
+        public void turn() {
+            ChangeStreamStopped failure = engineFailure;
+            if (failure != null) {
+                engineFailure = null;
+                stopEngine();
+                // The leader loop logs it once and waits longer before the next turn starts the stream again.
+                throw failure;
             }
+            if (engine == null) {
+                startEngine();
+            }
+            observeSlot();
+        }
+
+        @Override
+        public void stepDown() {
+            stopEngine();
+            metrics.leader(false);
+        }
+    }
+
+    /** The change stream ended without being asked to; the next turn restarts it. */
+    static final class ChangeStreamStopped extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        ChangeStreamStopped(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
     private synchronized void startEngine() {
-        ensureTopics();
-        publisher =
-                new TokenPublisher(KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka()), topics);
-        engineFailed = false;
+        publisher.ensureTopics();
+        stoppingEngine = false;
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(engineProperties())
                 .using((success, message, error) -> {
                     streaming = false;
-                    if (!success && running) {
-                        engineFailed = true;
-                        nextEngineStartMillis = clock.millis() + ENGINE_RESTART_BACKOFF.toMillis();
-                        log.warn("notifications relay change stream stopped: {}", message, error);
+                    if (!stoppingEngine) {
+                        engineFailure = new ChangeStreamStopped(
+                                "the change stream stopped: " + (error == null ? message : error.getMessage()), error);
                     }
                 })
                 .notifying(this::handleBatch)
@@ -193,22 +186,20 @@ public final class CdcRelay implements AutoCloseable {
         engineRun = engineExecutor.submit(engine);
     }
 
+    /** Never throws: an engine that already failed refuses to close, and that must not keep it from restarting. */
     private synchronized void stopEngine() {
         streaming = false;
         if (engine != null) {
+            stoppingEngine = true;
             try {
                 engine.close();
                 engineRun.get(30, TimeUnit.SECONDS);
-            } catch (IOException | ExecutionException | TimeoutException e) {
-                log.warn("notifications relay change stream did not stop cleanly", e);
+            } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+                log.debug("notifications relay change stream did not stop cleanly", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             engine = null;
-        }
-        if (publisher != null) {
-            publisher.close();
-            publisher = null;
         }
     }
 
@@ -222,14 +213,14 @@ public final class CdcRelay implements AutoCloseable {
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         List<Optional<WorkToken>> tokens = new ArrayList<>(batch.size());
-        List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(batch.size());
         for (RecordChangeEvent<SourceRecord> event : batch) {
             Optional<WorkToken> token = ChangeToToken.toToken(event.record());
             tokens.add(token);
             sends.add(token.map(publisher::publish).orElse(null));
         }
         for (int i = 0; i < batch.size(); i++) {
-            Future<RecordMetadata> send = sends.get(i);
+            CompletableFuture<RecordMetadata> send = sends.get(i);
             if (send != null) {
                 try {
                     send.get();
@@ -244,17 +235,6 @@ public final class CdcRelay implements AutoCloseable {
         committer.markBatchFinished();
     }
 
-    private void ensureTopics() {
-        Map<String, Object> admin = KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka());
-        try (Admin client = Admin.create(admin)) {
-            KafkaClients.ensureTopics(
-                    client,
-                    topics.workTopics(),
-                    settings.kafka().topicPartitions(),
-                    settings.kafka().topicReplicationFactor());
-        }
-    }
-
     private void observeSlot() {
         try (PreparedStatement statement = leadership.session().prepareStatement("""
                 SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint
@@ -263,7 +243,7 @@ public final class CdcRelay implements AutoCloseable {
             statement.setString(1, settings.relay().slotName());
             try (ResultSet row = statement.executeQuery()) {
                 if (row.next()) {
-                    streaming = engine != null && !engineFailed && row.getBoolean(1);
+                    streaming = engine != null && engineFailure == null && row.getBoolean(1);
                     metrics.slotLagBytes(row.getLong(2));
                 } else {
                     streaming = false;

@@ -4,7 +4,6 @@ import static dev.herald.producer.relay.RelayTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
 import dev.herald.producer.EnqueueRequest;
@@ -12,6 +11,8 @@ import dev.herald.producer.Enqueuer;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CdcRelayTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
@@ -44,6 +45,7 @@ class CdcRelayTest {
     private CdcRelay relay;
     private TokenCollector collector;
     private MetricRegistry registry;
+    private TokenPublisher publisher;
 
     @BeforeEach
     void start() {
@@ -52,6 +54,7 @@ class CdcRelayTest {
         topics = new TopicNames(prefix);
         routeTemplateDeletedToWebhook(postgres);
         user = new TestData(postgres.dataSource()).user().insert();
+        publisher = publisher(settings(postgres, kafka, prefix, slot));
         relay = startRelay();
         collector = new TokenCollector(kafka, topics);
     }
@@ -60,6 +63,7 @@ class CdcRelayTest {
     void stop() {
         collector.close();
         relay.close();
+        publisher.close();
     }
 
     @Test
@@ -180,7 +184,8 @@ class CdcRelayTest {
 
     private CdcRelay startRelay() {
         registry = new MetricRegistry();
-        CdcRelay started = new CdcRelay(settings(postgres, kafka, prefix, slot), registry, Clock.systemUTC());
+        CdcRelay started =
+                new CdcRelay(settings(postgres, kafka, prefix, slot), publisher, registry, Clock.systemUTC());
         started.start();
         Awaitility.await("the relay streams").atMost(Duration.ofSeconds(60)).until(started::isStreaming);
         return started;

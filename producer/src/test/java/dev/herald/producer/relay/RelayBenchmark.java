@@ -3,7 +3,6 @@ package dev.herald.producer.relay;
 import static dev.herald.producer.relay.RelayTestSupport.*;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.herald.db.Migrations;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
 import dev.herald.producer.EnqueueRequest;
@@ -12,6 +11,8 @@ import dev.herald.producer.Enqueuer;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.HeraldDatabase;
+import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import java.sql.Connection;
 import java.time.Clock;
@@ -41,7 +42,7 @@ class RelayBenchmark {
     private static final int PER_TRANSACTION = 100;
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
@@ -55,8 +56,9 @@ class RelayBenchmark {
         Map<UUID, Long> committedAt = new ConcurrentHashMap<>();
         Map<UUID, Long> receivedAt = new ConcurrentHashMap<>();
 
-        try (CdcRelay relay = new CdcRelay(
-                settings(postgres, kafka, prefix, uniqueSlot()), new MetricRegistry(), Clock.systemUTC())) {
+        CdcRelay.Settings settings = settings(postgres, kafka, prefix, uniqueSlot());
+        try (TokenPublisher publisher = publisher(settings);
+                CdcRelay relay = new CdcRelay(settings, publisher, new MetricRegistry(), Clock.systemUTC())) {
             relay.start();
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(relay::isStreaming);
             Thread consumer = Thread.ofPlatform().start(() -> consume(topics, receivedAt));

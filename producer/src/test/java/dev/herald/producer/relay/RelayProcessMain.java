@@ -5,6 +5,7 @@ import dev.herald.config.KafkaConfig;
 import dev.herald.config.RelayConfig;
 import dev.herald.config.Secret;
 import dev.herald.db.DatabaseUrl;
+import dev.herald.token.TokenPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -24,17 +25,13 @@ public final class RelayProcessMain {
         DatabaseUrl database =
                 new DatabaseUrl(args[0], Integer.parseInt(args[1]), args[2], args[3], Secret.of(args[4]), Map.of());
         KafkaConfig kafka = new KafkaConfig(Optional.of(args[5]), args[6], 3, 1, Duration.ofMinutes(5), Map.of());
-        CdcRelay relay = new CdcRelay(
-                new CdcRelay.Settings(
-                        database,
-                        args[5],
-                        kafka,
-                        new RelayConfig(args[7], Duration.ofSeconds(1)),
-                        Duration.ofMillis(200)),
-                new MetricRegistry(),
-                Clock.systemUTC());
+        CdcRelay.Settings settings = new CdcRelay.Settings(
+                database, args[5], kafka, new RelayConfig(args[7], Duration.ofSeconds(1)), Duration.ofMillis(200));
+        TokenPublisher publisher = RelayTestSupport.publisher(settings);
+        CdcRelay relay = new CdcRelay(settings, publisher, new MetricRegistry(), Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.close();
+            publisher.close();
             System.out.println("STOPPED");
         }));
         relay.start();

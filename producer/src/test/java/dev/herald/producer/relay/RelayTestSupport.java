@@ -2,7 +2,6 @@ package dev.herald.producer.relay;
 
 import dev.herald.config.KafkaConfig;
 import dev.herald.config.RelayConfig;
-import dev.herald.config.Secret;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
@@ -11,6 +10,8 @@ import dev.herald.producer.EnqueueResult;
 import dev.herald.producer.Enqueuer;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
+import dev.herald.testsupport.HeraldDatabase;
+import dev.herald.token.TokenPublisher;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -34,13 +35,7 @@ final class RelayTestSupport {
     }
 
     static DatabaseUrl databaseUrl(PostgresExtension postgres) {
-        return new DatabaseUrl(
-                postgres.host(),
-                postgres.port(),
-                postgres.databaseName(),
-                postgres.user(),
-                Secret.of(postgres.password()),
-                Map.of());
+        return HeraldDatabase.url(postgres);
     }
 
     static CdcRelay.Settings settings(
@@ -53,6 +48,11 @@ final class RelayTestSupport {
                 kafkaConfig,
                 new RelayConfig(slot, Duration.ofSeconds(1)),
                 Duration.ofMillis(200));
+    }
+
+    /** The token publisher a relay of these settings would be given by its process. */
+    static TokenPublisher publisher(CdcRelay.Settings settings) {
+        return new TokenPublisher(settings.bootstrapServers(), settings.kafka(), "relay-test");
     }
 
     /** Routes Template Deleted to webhook and leaves Test Notification on the default (smtp). */

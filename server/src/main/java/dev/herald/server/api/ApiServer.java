@@ -6,6 +6,7 @@ import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.WebSessionStore;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.server.web.WebUi;
+import dev.herald.token.TokenPublisher;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -36,7 +37,6 @@ public final class ApiServer implements AutoCloseable {
     static final long MAX_REQUEST_BYTES = 256 * 1024;
 
     private final Javalin app;
-    private final TokenSender tokens;
 
     /**
      * @param notReady the roles of this process that are not ready, by name
@@ -44,12 +44,11 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(
             HeraldConfig heraldConfig,
             DataSource dataSource,
-            String bootstrapServers,
+            TokenPublisher publisher,
             Supplier<List<String>> notReady,
             Optional<DevMailbox> mailbox,
             Clock clock) {
-        this.tokens = new TokenSender(bootstrapServers, heraldConfig.kafka());
-        ApiServices services = ApiServices.over(dataSource, tokens, clock);
+        ApiServices services = ApiServices.over(dataSource, publisher, clock);
         Authenticator authenticator = new Authenticator(services.users(), clock);
         byte[] openApi = openApiDocument();
         this.app = Javalin.create(config -> {
@@ -75,8 +74,9 @@ public final class ApiServer implements AutoCloseable {
                             services.preferences(),
                             services.messages(),
                             services.store(),
+                            services.siteConfig(),
                             services.enqueuer(),
-                            tokens::send,
+                            publisher,
                             heraldConfig,
                             new TemplateRenderer(heraldConfig.server().accessUrl()),
                             mailbox,
@@ -134,7 +134,6 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        tokens.close();
     }
 
     private static void ready(Context context, DataSource dataSource, Supplier<List<String>> notReady) {

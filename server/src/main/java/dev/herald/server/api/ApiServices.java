@@ -7,6 +7,8 @@ import dev.herald.server.data.PreferenceStore;
 import dev.herald.server.data.TemplateCatalog;
 import dev.herald.server.data.UserDirectory;
 import dev.herald.store.MessageStore;
+import dev.herald.store.SiteConfigStore;
+import dev.herald.token.TokenPublisher;
 import java.time.Clock;
 import javax.sql.DataSource;
 
@@ -17,12 +19,13 @@ record ApiServices(
         PreferenceStore preferences,
         MessageQueries messages,
         MessageStore store,
+        SiteConfigStore siteConfig,
         Enqueuer enqueuer,
         EventPublisher events,
-        TokenSender tokens,
+        TokenPublisher publisher,
         Clock clock) {
 
-    static ApiServices over(DataSource dataSource, TokenSender tokens, Clock clock) {
+    static ApiServices over(DataSource dataSource, TokenPublisher publisher, Clock clock) {
         Enqueuer enqueuer = new Enqueuer(dataSource);
         return new ApiServices(
                 new UserDirectory(dataSource),
@@ -30,9 +33,10 @@ record ApiServices(
                 new PreferenceStore(dataSource),
                 new MessageQueries(dataSource),
                 new MessageStore(dataSource),
+                new SiteConfigStore(dataSource),
                 enqueuer,
                 new EventPublisher(dataSource, enqueuer),
-                tokens,
+                publisher,
                 clock);
     }
 }

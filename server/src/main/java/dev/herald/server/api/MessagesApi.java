@@ -1,24 +1,18 @@
 package dev.herald.server.api;
 
-import dev.herald.model.MessageStatus;
-import dev.herald.model.NotificationMethod;
 import dev.herald.producer.EnqueueRejectedException;
 import dev.herald.producer.EnqueueRequest;
 import dev.herald.producer.EnqueueResult;
 import dev.herald.producer.Event;
 import dev.herald.producer.FanOutResult;
 import dev.herald.server.data.MessageFilter;
+import dev.herald.server.data.MessageFilterParser;
 import dev.herald.server.data.MessageView;
-import dev.herald.server.data.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Herald's own endpoints: enqueue over HTTP, events with fan-out, and the message table for troubleshooting. */
@@ -26,6 +20,7 @@ final class MessagesApi {
 
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
+    private static final java.time.Duration REDRIVE_PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     record EnqueueBody(
             UUID templateId, UUID userId, Map<String, String> labels, Map<String, Object> data, List<UUID> targets) {}
@@ -55,25 +50,13 @@ final class MessagesApi {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ApiException.badField("limit", "must be between 1 and " + MAX_PAGE);
         }
-        MessageFilter filter = new MessageFilter(
-                enumQuery(
-                        context,
-                        "status",
-                        Arrays.stream(MessageStatus.values())
-                                .map(MessageStatus::sqlName)
-                                .toList()),
-                userQuery(context),
-                uuidQuery(context, "template_id"),
-                enumQuery(
-                        context,
-                        "method",
-                        Arrays.stream(NotificationMethod.values())
-                                .map(NotificationMethod::sqlName)
-                                .toList()),
-                timeQuery(context, "created_after"),
-                timeQuery(context, "created_before"),
-                cursorQuery(context),
-                limit);
+        MessageFilterParser.Parsed parsed = new MessageFilterParser(services.users())
+                .parse(context::queryParam, MessageFilterParser.API_TIMES, limit);
+        if (!parsed.problems().isEmpty()) {
+            MessageFilterParser.Problem problem = parsed.problems().getFirst();
+            throw ApiException.badField(problem.parameter(), problem.reason());
+        }
+        MessageFilter filter = parsed.filter();
         List<MessageView> views = services.messages().list(filter);
         String next = views.size() == limit
                 ? new MessageFilter.PageCursor(
@@ -103,14 +86,15 @@ final class MessagesApi {
         MessageView current = services.messages()
                 .find(id)
                 .orElseThrow(() -> ApiException.notFound("No message has the id " + id + "."));
-        var token = services.messages()
+        var token = services.store()
                 .redrive(id, caller.user().username(), services.clock().instant());
         if (token.isEmpty()) {
             throw ApiException.conflict(
                     "Only a message that failed permanently can be re-driven.",
                     "This message is " + current.status() + ".");
         }
-        services.tokens().send(token.get());
+        // Makes the re-drive immediate; should Kafka not take the token, the reconciler issues another.
+        services.publisher().publishAndWait(List.of(token.get()), REDRIVE_PUBLISH_TIMEOUT);
         context.json(services.messages().find(id).orElseThrow());
     }
 
@@ -155,17 +139,6 @@ final class MessagesApi {
         }
     }
 
-    private Optional<UUID> userQuery(Context context) throws SQLException {
-        String user = context.queryParam("user");
-        if (user == null || user.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(services.users()
-                .find(user)
-                .map(User::id)
-                .orElseThrow(() -> ApiException.badField("user", "\"" + user + "\" is not a user")));
-    }
-
     private static int intQuery(Context context, String name, int fallback) {
         String value = context.queryParam(name);
         if (value == null || value.isBlank()) {
@@ -175,53 +148,6 @@ final class MessagesApi {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw ApiException.badField(name, "\"" + value + "\" is not a number");
-        }
-    }
-
-    private static Optional<String> enumQuery(Context context, String name, List<String> allowed) {
-        String value = context.queryParam(name);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        if (!allowed.contains(value)) {
-            throw ApiException.badField(name, "\"" + value + "\" is not one of " + allowed);
-        }
-        return Optional.of(value);
-    }
-
-    private static Optional<UUID> uuidQuery(Context context, String name) {
-        String value = context.queryParam(name);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UUID.fromString(value));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badField(name, "\"" + value + "\" is not a UUID");
-        }
-    }
-
-    private static Optional<Instant> timeQuery(Context context, String name) {
-        String value = context.queryParam(name);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(value));
-        } catch (DateTimeParseException e) {
-            throw ApiException.badField(name, "\"" + value + "\" is not an RFC 3339 time such as 2026-11-26T10:00:00Z");
-        }
-    }
-
-    private static Optional<MessageFilter.PageCursor> cursorQuery(Context context) {
-        String value = context.queryParam("before");
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(MessageFilter.PageCursor.decode(value));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badField("before", "is not a cursor this API returned as next_before");
         }
     }
 }

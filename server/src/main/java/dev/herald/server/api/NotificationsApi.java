@@ -62,7 +62,7 @@ final class NotificationsApi {
 
     private void getSettings(Context context) throws SQLException {
         Api.caller(context).requireAnyOf(UserRole.OWNER, UserRole.USER_ADMIN, UserRole.TEMPLATE_ADMIN);
-        context.json(new Settings(services.store().notifierPaused()));
+        context.json(new Settings(services.siteConfig().notifierPaused()));
     }
 
     private void putSettings(Context context) throws SQLException {
@@ -71,7 +71,7 @@ final class NotificationsApi {
         if (settings.notifierPaused() == null) {
             throw ApiException.badField("notifier_paused", "is required (true pauses every dispatcher)");
         }
-        if (!services.store().setNotifierPaused(settings.notifierPaused())) {
+        if (!services.siteConfig().setNotifierPaused(settings.notifierPaused())) {
             context.status(304);
             return;
         }

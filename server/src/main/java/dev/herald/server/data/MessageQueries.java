@@ -1,14 +1,13 @@
 package dev.herald.server.data;
 
-import dev.herald.model.NotificationMethod;
-import dev.herald.token.WorkToken;
+import static dev.herald.db.SqlTime.utc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Troubleshooting reads of {@code notification_messages}, and the operator's re-drive of a failed message. */
+/** Troubleshooting reads of {@code notification_messages}: pages, one message, counts by state. */
 public final class MessageQueries {
 
     private static final String SELECT = """
@@ -113,41 +112,6 @@ public final class MessageQueries {
         return counts;
     }
 
-    /**
-     * Gives a permanently failed message a fresh set of attempts. It becomes a temporary failure due now, which a
-     * dispatcher may lease at once and which the reconciler re-drives should its token be lost.
-     *
-     * @return the token to publish, or empty when the message is not a permanent failure (or does not exist)
-     */
-    public Optional<WorkToken> redrive(UUID id, String by, Instant now) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement("""
-                        UPDATE notification_messages
-                        SET status = 'temporary_failure', attempt_count = 0, next_retry_after = ?, leased_until = NULL,
-                            status_reason = 're-driven by ' || ? || coalesce('; previous error: ' || status_reason, ''),
-                            updated_at = ?
-                        WHERE id = ? AND status = 'permanent_failure'
-                        RETURNING id, method::text, notification_template_id, user_id, created_at
-                        """)) {
-            update.setObject(1, utc(now));
-            update.setString(2, by);
-            update.setObject(3, utc(now));
-            update.setObject(4, id);
-            try (ResultSet row = update.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new WorkToken(
-                        row.getObject(1, UUID.class),
-                        NotificationMethod.fromSql(row.getString(2)),
-                        row.getObject(3, UUID.class),
-                        row.getObject(4, UUID.class),
-                        row.getObject(5, OffsetDateTime.class).toInstant(),
-                        0));
-            }
-        }
-    }
-
     private static MessageView view(ResultSet row) throws SQLException {
         return new MessageView(
                 row.getObject(1, UUID.class),
@@ -171,9 +135,5 @@ public final class MessageQueries {
     private static Instant instant(ResultSet row, int column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

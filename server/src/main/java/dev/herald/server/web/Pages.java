@@ -46,6 +46,11 @@ final class Pages {
                 .result(template("layout").execute(layout));
     }
 
+    /** A page that only explains: why something was refused or could not be found. */
+    void problem(Context context, int status, WebSessionView session, String heading, String explanation) {
+        render(context, status, "problem", heading, session, Map.of("heading", heading, "explanation", explanation));
+    }
+
     private static String section(String page) {
         return switch (page) {
             case "preferences" -> "Account";

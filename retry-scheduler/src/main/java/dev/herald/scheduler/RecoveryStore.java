@@ -1,4 +1,6 @@
-package dev.herald.store;
+package dev.herald.scheduler;
+
+import static dev.herald.db.SqlTime.utc;
 
 import dev.herald.model.NotificationMethod;
 import dev.herald.token.WorkToken;
@@ -9,7 +11,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -79,7 +80,7 @@ public final class RecoveryStore {
             """;
 
     /** Sorts before any real row: the start of a walk through a stall's index. */
-    private static final OffsetDateTime FLOOR = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    private static final OffsetDateTime FLOOR = utc(Instant.parse("0001-01-01T00:00:00Z"));
 
     /** Where the next batch of a walk starts: after this row in the stall's index order. */
     public record Cursor(Instant position, UUID id) {
@@ -151,9 +152,5 @@ public final class RecoveryStore {
             statement.setInt(2, limit);
             return statement.executeUpdate();
         }
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -13,12 +13,12 @@ import java.util.Optional;
  * no more); everything else, including other 4xx, 3xx (redirects are not followed) and 5xx, worth retrying. A
  * Retry-After on 429 or 503 is passed on so the next attempt waits at least that long.
  */
-public final class ResponseClassifier {
+public final class WebhookClassifier {
 
     /** How much of an error response is kept for {@code status_reason}. */
     public static final int MAX_BODY_PREFIX = 256;
 
-    private ResponseClassifier() {}
+    private WebhookClassifier() {}
 
     public static DeliveryResult classify(int status, String retryAfterHeader, String body, Instant now) {
         if (status >= 200 && status < 300) {

@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.scheduler;
 
 import java.time.Duration;
 import java.time.Instant;

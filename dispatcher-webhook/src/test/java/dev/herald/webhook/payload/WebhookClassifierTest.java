@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Each row of the classification table is a case. */
-class ResponseClassifierTest {
+class WebhookClassifierTest {
 
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
@@ -33,7 +33,7 @@ class ResponseClassifierTest {
         "503, retryable"
     })
     void statusTable(int status, String expected) {
-        DeliveryResult result = ResponseClassifier.classify(status, null, "", NOW);
+        DeliveryResult result = WebhookClassifier.classify(status, null, "", NOW);
 
         String kind = switch (result) {
             case DeliveryResult.Delivered d -> "delivered";
@@ -51,7 +51,7 @@ class ResponseClassifierTest {
         "503, 'Mon, 02 Mar 2026 09:00:00 GMT', 0"
     })
     void retryAfterIsHonouredOn429And503(int status, String header, long seconds) {
-        DeliveryResult result = ResponseClassifier.classify(status, header, "", NOW);
+        DeliveryResult result = WebhookClassifier.classify(status, header, "", NOW);
 
         assertThat(result)
                 .isInstanceOfSatisfying(
@@ -61,18 +61,18 @@ class ResponseClassifierTest {
 
     @Test
     void retryAfterElsewhereOrGarbledIsIgnored() {
-        assertThat(((DeliveryResult.Retryable) ResponseClassifier.classify(500, "30", "", NOW)).retryAfter())
+        assertThat(((DeliveryResult.Retryable) WebhookClassifier.classify(500, "30", "", NOW)).retryAfter())
                 .isEmpty();
-        assertThat(ResponseClassifier.retryAfter("soon", NOW)).isEqualTo(Optional.empty());
-        assertThat(ResponseClassifier.retryAfter("-5", NOW)).isEmpty();
+        assertThat(WebhookClassifier.retryAfter("soon", NOW)).isEqualTo(Optional.empty());
+        assertThat(WebhookClassifier.retryAfter("-5", NOW)).isEmpty();
     }
 
     @Test
     void onlyACappedPrefixOfAnErrorBodyIsKept() {
-        DeliveryResult result = ResponseClassifier.classify(500, null, "oops\n" + "x".repeat(10_000), NOW);
+        DeliveryResult result = WebhookClassifier.classify(500, null, "oops\n" + "x".repeat(10_000), NOW);
 
         assertThat(((DeliveryResult.Retryable) result).reason())
                 .startsWith("webhook endpoint answered 500: oops x")
-                .hasSizeLessThan(ResponseClassifier.MAX_BODY_PREFIX + 40);
+                .hasSizeLessThan(WebhookClassifier.MAX_BODY_PREFIX + 40);
     }
 }

@@ -1,5 +1,8 @@
-package dev.herald.dispatch;
+package dev.herald.testsupport;
 
+import dev.herald.dispatch.Delivery;
+import dev.herald.dispatch.DeliveryResult;
+import dev.herald.dispatch.Sender;
 import dev.herald.model.NotificationMethod;
 import java.util.List;
 import java.util.UUID;
@@ -7,17 +10,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A sender whose answers a test scripts, recording every delivery it was handed. */
-final class ScriptedSender implements Sender {
+public final class ScriptedSender implements Sender {
 
     private final NotificationMethod method;
     private final ConcurrentLinkedQueue<DeliveryResult> script = new ConcurrentLinkedQueue<>();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
-    ScriptedSender(NotificationMethod method) {
+    public ScriptedSender(NotificationMethod method) {
         this.method = method;
     }
 
-    ScriptedSender then(DeliveryResult... results) {
+    /** The next answers, in order; once they are used up every send is delivered. */
+    public ScriptedSender then(DeliveryResult... results) {
         script.addAll(List.of(results));
         return this;
     }
@@ -34,11 +38,11 @@ final class ScriptedSender implements Sender {
         return next == null ? new DeliveryResult.Delivered() : next;
     }
 
-    List<Delivery> deliveries() {
+    public List<Delivery> deliveries() {
         return List.copyOf(deliveries);
     }
 
-    long deliveriesOf(UUID id) {
+    public long deliveriesOf(UUID id) {
         return deliveries.stream().filter(d -> d.message().id().equals(id)).count();
     }
 }

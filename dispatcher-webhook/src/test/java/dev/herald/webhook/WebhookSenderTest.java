@@ -2,28 +2,19 @@ package dev.herald.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.standardwebhooks.Webhook;
-import dev.herald.config.KafkaConfig;
 import dev.herald.config.Secret;
 import dev.herald.config.WebhookConfig;
-import dev.herald.db.Migrations;
-import dev.herald.dispatch.DispatchLoop;
-import dev.herald.dispatch.DispatchSettings;
-import dev.herald.dispatch.PauseSwitch;
-import dev.herald.dispatch.RetryPolicy;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
-import dev.herald.render.TemplateRenderer;
-import dev.herald.store.MessageStore;
 import dev.herald.testing.HttpReceiver;
 import dev.herald.testing.KafkaExtension;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
-import dev.herald.token.TokenCodec;
-import dev.herald.token.TopicNames;
+import dev.herald.testsupport.DispatchLoopFixture;
+import dev.herald.testsupport.HeraldDatabase;
 import dev.herald.token.WorkToken;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,23 +27,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The webhook method through the shared loop: real PostgreSQL, real broker, real HTTP receiver. */
-class WebhookDispatcherTest {
+/** The webhook sender through the shared loop: real PostgreSQL, real broker, real HTTP receiver. */
+class WebhookSenderTest {
 
     @RegisterExtension
-    static final PostgresExtension postgres = PostgresExtension.withSchema("herald", Migrations::apply);
+    static final PostgresExtension postgres = HeraldDatabase.migrated();
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
@@ -61,28 +46,22 @@ class WebhookDispatcherTest {
     static final HttpReceiver receiver = new HttpReceiver();
 
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    private static final Duration RETRY_INTERVAL = Duration.ofMinutes(5);
+    private static final URI ACCESS_URL = URI.create("https://et23ntkhpueak.pit-1.try.coder.app");
 
-    private final MessageStore store = new MessageStore(postgres.dataSource());
-    private final TokenCodec codec = new TokenCodec();
     private final ObjectMapper json = new ObjectMapper();
-    private TopicNames topics;
-    private PauseSwitch pause;
-    private DispatchLoop loop;
+    private final TestData data = new TestData(postgres.dataSource());
+    private DispatchLoopFixture fixture;
 
     @BeforeEach
     void start() {
         receiver.reset();
-        topics = new TopicNames(kafka.uniquePrefix("webhook"));
-        kafka.createTopic(topics.forMethod(NotificationMethod.WEBHOOK), 2);
-        kafka.createTopic(topics.retry(), 2);
-        loop = startLoop(receiver.url("/hook"), Duration.ofSeconds(2));
+        fixture = new DispatchLoopFixture(postgres, kafka, NotificationMethod.WEBHOOK, "webhook", ACCESS_URL);
+        startLoop(receiver.url("/hook"));
     }
 
     @AfterEach
-    void stop() {
-        loop.close();
-        pause.close();
+    void stop() throws Exception {
+        fixture.close();
     }
 
     @Test
@@ -98,7 +77,7 @@ class WebhookDispatcherTest {
                         SystemTemplates.WORKSPACE_DELETED,
                         danny,
                         "{\"initiator\": \"danny\", \"name\": \"my-workspace\", \"reason\": \"initiated by user\"}");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "sent".equals(status(id)));
 
@@ -115,7 +94,7 @@ class WebhookDispatcherTest {
     @Test
     void everyRequestIsSignedInTheStandardWebhooksFormat() throws Exception {
         UUID id = enqueueTemplateDeleted("signed");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "sent".equals(status(id)));
 
@@ -133,18 +112,19 @@ class WebhookDispatcherTest {
     void a500IsRetriedAndThenSent() throws Exception {
         receiver.respond(HttpReceiver.Response.status(500).withBody("database on fire"));
         UUID id = enqueueTemplateDeleted("flaky");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "temporary_failure".equals(status(id)));
         assertThat(column(id, "status_reason")).isEqualTo("webhook endpoint answered 500: database on fire");
-        WorkToken retry = retryTokens().getFirst();
+        WorkToken retry = fixture.retryTokens(1).getFirst();
         assertThat(retry.messageId()).isEqualTo(id);
-        assertThat(retry.notBefore()).isAfter(Instant.now().plus(RETRY_INTERVAL).minusSeconds(30));
+        assertThat(retry.notBefore())
+                .isAfter(Instant.now().plus(DispatchLoopFixture.RETRY_INTERVAL).minusSeconds(30));
 
         // Standing in for the retry scheduler: the row becomes due and its token is republished.
         postgres.execute("UPDATE notification_messages SET next_retry_after = now() - interval '1 second' WHERE id = '"
                 + id + "'");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "sent".equals(status(id)));
         assertThat(column(id, "attempt_count"))
@@ -157,7 +137,7 @@ class WebhookDispatcherTest {
     void a410IsPermanent() throws Exception {
         receiver.respond(HttpReceiver.Response.status(410));
         UUID id = enqueueTemplateDeleted("gone");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "permanent_failure".equals(status(id)));
         assertThat(column(id, "status_reason")).isEqualTo("webhook endpoint answered 410");
@@ -167,7 +147,7 @@ class WebhookDispatcherTest {
     void a429RetryAfterPushesTheNextAttemptOut() throws Exception {
         receiver.respond(HttpReceiver.Response.status(429).withHeader("Retry-After", "3600"));
         UUID id = enqueueTemplateDeleted("throttled");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "temporary_failure".equals(status(id)));
         Instant next = Instant.parse(
@@ -179,7 +159,7 @@ class WebhookDispatcherTest {
     void anEndpointThatDoesNotAnswerInTimeIsRetryable() throws Exception {
         receiver.respond(HttpReceiver.Response.status(200).after(Duration.ofSeconds(4)));
         UUID id = enqueueTemplateDeleted("slow");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "temporary_failure".equals(status(id)));
         assertThat(column(id, "status_reason")).containsAnyOf("Timeout", "timeout", "did not answer");
@@ -187,72 +167,27 @@ class WebhookDispatcherTest {
 
     @Test
     void anInvalidEndpointIsPermanent() throws Exception {
-        loop.close();
-        pause.close();
-        loop = startLoop(URI.create("http:///no-host"), Duration.ofSeconds(2));
+        fixture.close();
+        fixture = new DispatchLoopFixture(postgres, kafka, NotificationMethod.WEBHOOK, "webhook", ACCESS_URL);
+        startLoop(URI.create("http:///no-host"));
         UUID id = enqueueTemplateDeleted("nowhere");
-        publish(id);
+        fixture.publish(List.of(id));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "permanent_failure".equals(status(id)));
         assertThat(column(id, "status_reason")).contains("is not a valid URL");
     }
 
-    private DispatchLoop startLoop(URI endpoint, Duration timeout) {
-        KafkaConfig kafkaConfig = new KafkaConfig(
-                Optional.of(kafka.bootstrapServers()), topics.prefix(), 2, 1, Duration.ofMinutes(5), Map.of());
-        WebhookConfig config = new WebhookConfig(
-                Optional.of(endpoint), List.of(Secret.of(SECRET)), Optional.empty(), Duration.ofSeconds(2));
-        pause = new PauseSwitch(postgres.dataSource(), store, Duration.ofMillis(500));
-        DispatchLoop started = new DispatchLoop(
-                new DispatchSettings(
-                        NotificationMethod.WEBHOOK,
-                        "test-" + topics.prefix(),
-                        timeout,
-                        Duration.ofMinutes(2),
-                        5,
-                        20,
-                        Duration.ofMillis(100),
-                        50,
-                        8,
-                        Duration.ofMinutes(5)),
-                new DispatchLoop.Wiring(
-                        kafka.bootstrapServers(),
-                        kafkaConfig,
-                        store,
-                        new WebhookSender(endpoint, config, timeout, 8, Clock.systemUTC()),
-                        new TemplateRenderer(URI.create("https://et23ntkhpueak.pit-1.try.coder.app")),
-                        pause,
-                        RetryPolicy.fixed(RETRY_INTERVAL, Duration.ofHours(1)),
-                        new MetricRegistry(),
-                        Clock.systemUTC()));
-        started.start();
-        return started;
+    private void startLoop(URI endpoint) {
+        Duration timeout = Duration.ofSeconds(2);
+        WebhookConfig config =
+                new WebhookConfig(Optional.of(endpoint), List.of(Secret.of(SECRET)), Optional.empty(), timeout);
+        fixture.loop(new WebhookSender(endpoint, config, timeout, 8, Clock.systemUTC()), timeout, 5, Clock.systemUTC())
+                .start();
     }
 
     private UUID enqueueTemplateDeleted(String name) throws Exception {
-        UUID user = new TestData(postgres.dataSource()).user().insert();
-        return new TestData(postgres.dataSource())
-                .enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"" + name + "\"}");
-    }
-
-    private void publish(UUID id) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            WorkToken token = new WorkToken(id, NotificationMethod.WEBHOOK, null, null, Instant.now(), 0);
-            producer.send(new ProducerRecord<>(
-                            topics.forMethod(NotificationMethod.WEBHOOK), id.toString(), codec.encode(token)))
-                    .get();
-        }
-    }
-
-    private List<WorkToken> retryTokens() {
-        List<ConsumerRecord<String, String>> records =
-                kafka.readRecords(List.of(topics.retry()), 1, Duration.ofSeconds(20));
-        return records.stream()
-                .map(record -> codec.decode(record.value().getBytes(StandardCharsets.UTF_8)))
-                .toList();
+        UUID user = data.user().insert();
+        return data.enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"" + name + "\"}");
     }
 
     private String status(UUID id) throws Exception {
@@ -260,11 +195,11 @@ class WebhookDispatcherTest {
     }
 
     private String column(UUID id, String expression) {
-        return new TestData(postgres.dataSource()).messageColumn(id, expression);
+        return data.messageColumn(id, expression);
     }
 
     private static String golden(String name) throws IOException {
-        try (InputStream in = WebhookDispatcherTest.class.getResourceAsStream("/golden/" + name)) {
+        try (InputStream in = WebhookSenderTest.class.getResourceAsStream("/golden/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
