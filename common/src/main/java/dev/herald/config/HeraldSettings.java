@@ -352,6 +352,17 @@ public final class HeraldSettings {
             .description("The consumer's max.poll.interval.ms. Must be longer than the lease period.")
             .build();
 
+    public static final Setting<Duration> KAFKA_SESSION_TIMEOUT = Setting.builder(
+                    "kafka.sessionTimeout", KAFKA, SettingType.positiveDuration())
+            .flag("--kafka-session-timeout")
+            .env("HERALD_KAFKA_SESSION_TIMEOUT")
+            .defaultValue("10s")
+            .description("How long a dispatcher or retry scheduler replica that stopped answering keeps its partitions"
+                    + " before its group hands them to the others (the consumers' session.timeout.ms; heartbeats"
+                    + " go every third of it). Kafka's default is 45s; Herald's moves a dead worker's messages within"
+                    + " about 10s. The broker accepts values from group.min.session.timeout.ms (6s by default).")
+            .build();
+
     public static final Setting<Map<String, String>> KAFKA_PROPERTIES = Setting.builder(
                     "kafka.properties", KAFKA, SettingType.KEY_VALUES)
             .flag("--kafka-property")
@@ -382,6 +393,15 @@ public final class HeraldSettings {
                     + " that the slot does not hold back write-ahead log.")
             .build();
 
+    public static final Setting<Long> RELAY_SLOT_LAG_WARNING = Setting.builder(
+                    "relay.slotLagWarning", RELAY, SettingType.BYTE_SIZE)
+            .flag("--relay-slot-lag-warning")
+            .env("HERALD_RELAY_SLOT_LAG_WARNING")
+            .defaultValue("1GiB")
+            .description("Write-ahead log the relay's slot may hold back on PostgreSQL before the relay warns (and"
+                    + " /readyz says so): a slot nobody reads keeps every WAL segment since its position.")
+            .build();
+
     // --- Retry scheduler and reconciler ---------------------------------------------------------------------------
 
     public static final Setting<String> RETRY_SCHEDULER_APPLICATION_ID = Setting.builder(
@@ -400,6 +420,16 @@ public final class HeraldSettings {
             .defaultValue("1")
             .description("Kafka Streams threads per retry scheduler replica; useful up to the number of partitions"
                     + " of the retry topic.")
+            .build();
+
+    public static final Setting<Integer> RETRY_SCHEDULER_STANDBY_REPLICAS = Setting.builder(
+                    "retryScheduler.standbyReplicas", SCHEDULER, SettingType.integer(0, 8))
+            .flag("--retry-scheduler-standby-replicas")
+            .env("HERALD_RETRY_SCHEDULER_STANDBY_REPLICAS")
+            .defaultValue("0")
+            .description("Kafka Streams standby replicas of the retry timers: a replica that takes over a dead one's"
+                    + " partitions then holds their timers already instead of rebuilding them from the changelog."
+                    + " Useful with more than one retry scheduler replica.")
             .build();
 
     public static final Setting<Duration> RECONCILER_GRACE = Setting.builder(
@@ -525,11 +555,14 @@ public final class HeraldSettings {
             KAFKA_TOPIC_REPLICATION_FACTOR,
             KAFKA_GROUP_PREFIX,
             KAFKA_MAX_POLL_INTERVAL,
+            KAFKA_SESSION_TIMEOUT,
             KAFKA_PROPERTIES,
             RELAY_SLOT_NAME,
             RELAY_HEARTBEAT_INTERVAL,
+            RELAY_SLOT_LAG_WARNING,
             RETRY_SCHEDULER_APPLICATION_ID,
             RETRY_SCHEDULER_STREAM_THREADS,
+            RETRY_SCHEDULER_STANDBY_REPLICAS,
             RECONCILER_GRACE,
             RECONCILER_BATCH_SIZE,
             ROLES,

@@ -15,9 +15,10 @@ public record KafkaConfig(
         int topicReplicationFactor,
         String groupPrefix,
         Duration maxPollInterval,
+        Duration sessionTimeout,
         Map<String, String> clientProperties) {
 
-    /** The default consumer group prefix; for tests and tools that do not read the configuration. */
+    /** The default consumer group prefix and session timeout; for tests and tools that do not read the configuration. */
     public KafkaConfig(
             Optional<String> bootstrapServers,
             String topicPrefix,
@@ -32,10 +33,24 @@ public record KafkaConfig(
                 topicReplicationFactor,
                 "herald",
                 maxPollInterval,
+                Duration.ofSeconds(10),
                 clientProperties);
     }
 
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+
+    /**
+     * The group membership settings of every Herald consumer: a member that stops answering loses its partitions
+     * after the session timeout; heartbeats go every third of it. A {@code --kafka-property} naming either wins.
+     */
+    public Map<String, Object> membership() {
+        return Map.of(
+                "session.timeout.ms",
+                clientProperties.getOrDefault("session.timeout.ms", String.valueOf(sessionTimeout.toMillis())),
+                "heartbeat.interval.ms",
+                clientProperties.getOrDefault(
+                        "heartbeat.interval.ms", String.valueOf(Math.max(1, sessionTimeout.toMillis() / 3))));
+    }
 
     /** True when no brokers were named, so that {@code herald server} starts its own. */
     public boolean embedded() {
@@ -51,6 +66,7 @@ public record KafkaConfig(
                 values.get(KAFKA_TOPIC_REPLICATION_FACTOR),
                 values.get(KAFKA_GROUP_PREFIX),
                 values.get(KAFKA_MAX_POLL_INTERVAL),
+                values.get(KAFKA_SESSION_TIMEOUT),
                 properties == null ? Map.of() : properties);
         if (!TOPIC_PREFIX.matcher(config.topicPrefix()).matches()) {
             values.problem(KAFKA_TOPIC_PREFIX.displayName() + ": \"" + config.topicPrefix()
@@ -69,7 +85,7 @@ public record KafkaConfig(
         return "KafkaConfig[bootstrapServers=" + bootstrapServers.orElse("(embedded)") + ", topicPrefix="
                 + topicPrefix + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor="
                 + topicReplicationFactor + ", groupPrefix=" + groupPrefix + ", maxPollInterval="
-                + GoDuration.format(maxPollInterval)
+                + GoDuration.format(maxPollInterval) + ", sessionTimeout=" + GoDuration.format(sessionTimeout)
                 + ", clientProperties=" + clientProperties.keySet() + "]";
     }
 }

@@ -82,6 +82,30 @@ public record SettingType<T>(String name, String expected, Function<String, T> p
         });
     }
 
+    /** A size in bytes: a number, or a number with B, KiB, MiB, GiB or TiB ("1GiB", "512MiB"). */
+    public static final SettingType<Long> BYTE_SIZE =
+            new SettingType<>("size", "a size such as 1GiB, 512MiB or 1073741824", SettingType::byteSize);
+
+    private static long byteSize(String raw) {
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,15})\\s*(B|KiB|MiB|GiB|TiB)?")
+                .matcher(raw.trim());
+        if (!size.matches()) {
+            throw new IllegalArgumentException("not a size");
+        }
+        int shift = switch (size.group(2) == null ? "B" : size.group(2)) {
+            case "KiB" -> 10;
+            case "MiB" -> 20;
+            case "GiB" -> 30;
+            case "TiB" -> 40;
+            default -> 0;
+        };
+        long value = Long.parseLong(size.group(1));
+        if (value == 0 || value > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return value << shift;
+    }
+
     public static SettingType<Duration> positiveDuration() {
         return new SettingType<>("duration", "a duration above zero such as 30s, 5m or 1h30m", raw -> {
             Duration value = GoDuration.parse(raw);

@@ -98,6 +98,7 @@ public final class DispatchLoop implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean stopping;
     private volatile boolean assigned;
+    private volatile String lastFailure;
     private boolean closed;
     private boolean subscribed;
     private boolean consumerPaused;
@@ -139,6 +140,11 @@ public final class DispatchLoop implements AutoCloseable {
     /** Ready: the consumer has joined its group and owns at least one partition. */
     public boolean ready() {
         return !stopping && assigned;
+    }
+
+    /** Why the last turn failed, with what to check; empty once a turn succeeds. */
+    public java.util.Optional<String> problem() {
+        return java.util.Optional.ofNullable(lastFailure);
     }
 
     /**
@@ -196,10 +202,14 @@ public final class DispatchLoop implements AutoCloseable {
                     step();
                     backoff.healthy(wiring.clock().instant());
                     failures.healthy();
+                    lastFailure = null;
                 } catch (WakeupException e) {
                     // close() asked the loop to stop; the finally block drains.
                 } catch (SQLException | RuntimeException e) {
                     Duration delay = backoff.failed(wiring.clock().instant());
+                    lastFailure = "could not lease, record or commit: " + FailureLog.describe(e)
+                            + " (check that PostgreSQL and Kafka are reachable); trying again in " + delay.toSeconds()
+                            + " s";
                     failures.failed(
                             "lease, record or commit",
                             e,
@@ -474,6 +484,7 @@ public final class DispatchLoop implements AutoCloseable {
 
     private Map<String, Object> consumerProperties() {
         Map<String, Object> properties = KafkaClients.baseProperties(wiring.bootstrapServers(), wiring.kafka());
+        properties.putAll(wiring.kafka().membership());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

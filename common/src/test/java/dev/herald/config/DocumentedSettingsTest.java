@@ -73,6 +73,9 @@ class DocumentedSettingsTest {
                 Arguments.of("--kafka-topic-partitions", "HERALD_KAFKA_TOPIC_PARTITIONS", "6"),
                 Arguments.of("--kafka-topic-replication-factor", "HERALD_KAFKA_TOPIC_REPLICATION_FACTOR", "1"),
                 Arguments.of("--kafka-max-poll-interval", "HERALD_KAFKA_MAX_POLL_INTERVAL", "5m"),
+                Arguments.of("--kafka-session-timeout", "HERALD_KAFKA_SESSION_TIMEOUT", "10s"),
+                Arguments.of("--relay-slot-lag-warning", "HERALD_RELAY_SLOT_LAG_WARNING", "1GiB"),
+                Arguments.of("--retry-scheduler-standby-replicas", "HERALD_RETRY_SCHEDULER_STANDBY_REPLICAS", "0"),
                 Arguments.of("--kafka-property", "HERALD_KAFKA_PROPERTIES", ""),
                 Arguments.of("--notifications-max-inflight-sends", "HERALD_NOTIFICATIONS_MAX_INFLIGHT_SENDS", "32"),
                 Arguments.of("--notifications-retention", "HERALD_NOTIFICATIONS_RETENTION", "7d"),
@@ -133,6 +136,9 @@ class DocumentedSettingsTest {
                 Arguments.of("--notifications-email-smarthost", "localhost:99999"),
                 Arguments.of("--notifications-email-force-tls", "maybe"),
                 Arguments.of("--notifications-fetch-interval", "-5s"),
+                Arguments.of("--relay-slot-lag-warning", "a lot"),
+                Arguments.of("--relay-slot-lag-warning", "0"),
+                Arguments.of("--retry-scheduler-standby-replicas", "-1"),
                 Arguments.of("--notifications-lease-count", "0"),
                 Arguments.of("--notifications-store-sync-buffer-size", "many"),
                 Arguments.of("--notifications-retention", "forever"),
@@ -195,6 +201,7 @@ class DocumentedSettingsTest {
         }
         return switch (setting.type().name()) {
             case "duration" -> "45s";
+            case "size" -> "512MiB";
             case "int" -> "3";
             default -> setting.key().equals("notifications.method") ? "webhook" : "value-" + setting.key();
         };

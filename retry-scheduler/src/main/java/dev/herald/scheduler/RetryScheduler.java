@@ -73,6 +73,11 @@ public final class RetryScheduler implements AutoCloseable {
                 settings.checkInterval().toMillis());
     }
 
+    /** Kafka Streams' state, in lower case: created, rebalancing, running, pending_error, error... */
+    public String state() {
+        return streams.state().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Ready: every stream thread is running with its partitions assigned and its timers restored. */
     public boolean ready() {
         return streams.state() == KafkaStreams.State.RUNNING;
@@ -114,6 +119,11 @@ public final class RetryScheduler implements AutoCloseable {
         Properties properties = new Properties();
         Map<String, Object> base = KafkaClients.baseProperties(settings.bootstrapServers(), settings.kafka());
         properties.putAll(base);
+        settings.kafka()
+                .membership()
+                .forEach((name, value) -> properties.put(StreamsConfig.consumerPrefix(name), value));
+        properties.put(
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.scheduler().standbyReplicas());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.scheduler().applicationId());
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(

@@ -12,6 +12,7 @@ import dev.herald.producer.relay.CdcRelay;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.scheduler.Reconciler;
 import dev.herald.scheduler.RetryScheduler;
+import dev.herald.server.health.RoleStatus;
 import dev.herald.smtp.SmtpSender;
 import dev.herald.store.MessageStore;
 import dev.herald.webhook.WebhookSender;
@@ -53,10 +54,15 @@ public final class Fleet implements AutoCloseable {
 
     /** Every role reports ready; the names of those that do not. */
     public List<String> notReady() {
-        return services.stream()
-                .filter(service -> !service.isReady())
-                .map(RoleService::name)
+        return statuses().stream()
+                .filter(status -> !status.ready())
+                .map(RoleStatus::role)
                 .toList();
+    }
+
+    /** How each worker role of this process is doing. */
+    public List<RoleStatus> statuses() {
+        return services.stream().map(RoleService::currentStatus).toList();
     }
 
     public boolean ready() {
@@ -175,16 +181,42 @@ public final class Fleet implements AutoCloseable {
                 resources.publisher(),
                 resources.registry(),
                 resources.clock());
-        return new RoleService(
-                Role.PRODUCER.flagName(),
-                relay::start,
-                // A standby is healthy: another replica of the deployment streams.
-                () -> relay.isStreaming() || relay.isStandby(),
-                relay::close);
+        String role = Role.PRODUCER.flagName();
+        return new RoleService(role, relay::start, () -> relayStatus(role, relay), relay::close);
     }
 
-    private static RoleService dispatcher(DispatchLoop loop, NotificationMethod method) {
-        return new RoleService(dispatcherRole(method).flagName(), loop::start, loop::ready, loop::close);
+    /** A standby is healthy: another replica of the deployment streams. */
+    private static RoleStatus relayStatus(String role, CdcRelay relay) {
+        CdcRelay.State state = relay.state();
+        return switch (state) {
+            case STREAMING ->
+                new RoleStatus(role, true, state.label(), relay.slotLagWarning().orElse(""));
+            case STANDBY -> RoleStatus.ready(role, state.label());
+            case WAITING ->
+                RoleStatus.notReady(
+                        role,
+                        state.label(),
+                        relay.problem().orElse("cannot ask PostgreSQL for the relay lock; check that it is reachable"));
+            case STARTING -> RoleStatus.notReady(role, state.label(), "the change stream is starting");
+            case RESTARTING ->
+                RoleStatus.notReady(role, state.label(), relay.problem().orElse("the change stream is restarting"));
+        };
+    }
+
+    private RoleService dispatcher(DispatchLoop loop, NotificationMethod method) {
+        String role = dispatcherRole(method).flagName();
+        return new RoleService(role, loop::start, () -> dispatcherStatus(role, loop), loop::close);
+    }
+
+    private RoleStatus dispatcherStatus(String role, DispatchLoop loop) {
+        if (loop.problem().isPresent()) {
+            return RoleStatus.notReady(role, "failing", loop.problem().get());
+        }
+        if (!loop.ready()) {
+            return RoleStatus.notReady(
+                    role, "joining", "waiting for its consumer group to assign it partitions of the topic");
+        }
+        return RoleStatus.ready(role, dispatchPaused() ? "paused" : "consuming");
     }
 
     private static RoleService scheduler(Resources resources) {
@@ -211,7 +243,12 @@ public final class Fleet implements AutoCloseable {
                     scheduler.start();
                     reconciler.start();
                 },
-                scheduler::ready,
+                () -> scheduler.ready()
+                        ? RoleStatus.ready(Role.RETRY_SCHEDULER.flagName(), "running")
+                        : RoleStatus.notReady(
+                                Role.RETRY_SCHEDULER.flagName(),
+                                scheduler.state(),
+                                "the retry timers are not running yet (Kafka Streams is " + scheduler.state() + ")"),
                 () -> {
                     reconciler.close();
                     scheduler.close();

@@ -94,6 +94,9 @@ public final class Herald {
         HeraldServer server;
         try {
             server = HeraldServer.start(config, Clock.systemUTC());
+        } catch (ConfigurationException e) {
+            err.println("herald server cannot start: " + e.getMessage());
+            return EXIT_CONFIGURATION;
         } catch (IllegalStateException e) {
             err.println("herald server could not start: " + e.getMessage());
             return EXIT_START_FAILED;

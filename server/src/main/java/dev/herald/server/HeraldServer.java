@@ -2,23 +2,31 @@ package dev.herald.server;
 
 import com.codahale.metrics.MetricRegistry;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.config.ConfigurationException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HostPort;
 import dev.herald.config.Role;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
+import dev.herald.producer.relay.CdcPreflight;
+import dev.herald.producer.relay.CdcRelay;
 import dev.herald.server.api.ApiServer;
 import dev.herald.server.data.User;
+import dev.herald.server.health.ProbeServer;
+import dev.herald.server.health.Probes;
+import dev.herald.server.health.RoleStatus;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.store.SiteConfigStore;
 import dev.herald.token.TokenPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +44,7 @@ public final class HeraldServer implements AutoCloseable {
     private Resources resources;
     private Fleet fleet;
     private ApiServer api;
+    private ProbeServer probeServer;
     private MailCatcher mailCatcher;
     private MetricsEndpoint metrics;
 
@@ -66,6 +75,13 @@ public final class HeraldServer implements AutoCloseable {
         return fleet != null && fleet.dispatchPaused();
     }
 
+    /** How each worker role of this process is doing. */
+    public List<RoleStatus> roleStatuses() {
+        return fleet == null
+                ? List.of(RoleStatus.notReady("server", "starting", "the roles are starting"))
+                : fleet.statuses();
+    }
+
     /** The roles that are not ready yet, by name; empty when the process is ready. */
     public List<String> notReady() {
         return fleet == null ? List.of("starting") : fleet.notReady();
@@ -76,6 +92,10 @@ public final class HeraldServer implements AutoCloseable {
         if (api != null) {
             api.close();
             api = null;
+        }
+        if (probeServer != null) {
+            probeServer.close();
+            probeServer = null;
         }
         if (metrics != null) {
             metrics.close();
@@ -117,6 +137,9 @@ public final class HeraldServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("could not record the default notifications method: " + e.getMessage(), e);
         }
+        if (config.server().roles().contains(Role.PRODUCER)) {
+            checkChangeStreamSetUp(dataSource, config);
+        }
         Optional<User> developmentOwner =
                 config.server().dev() ? DevelopmentOwner.createOnFreshDatabase(dataSource) : Optional.empty();
         String bootstrapServers = kafka(config, dataDirectory);
@@ -132,15 +155,13 @@ public final class HeraldServer implements AutoCloseable {
         config.server().prometheusAddress().ifPresent(address -> {
             metrics = MetricsEndpoint.start(resources.registry(), address);
         });
+        Probes probes = new Probes(dataSource, this::roleStatuses);
         if (config.server().roles().contains(Role.API)) {
             api = new ApiServer(
-                            config,
-                            dataSource,
-                            publisher,
-                            this::notReady,
-                            Optional.<DevMailbox>ofNullable(mailCatcher),
-                            clock)
+                            config, dataSource, publisher, probes, Optional.<DevMailbox>ofNullable(mailCatcher), clock)
                     .start(config.server().httpAddress());
+        } else {
+            probeServer = ProbeServer.start(probes, config.server().httpAddress());
         }
         Thread.ofPlatform()
                 .name("herald-readiness")
@@ -149,9 +170,32 @@ public final class HeraldServer implements AutoCloseable {
                         developmentOwner.ifPresent(owner -> DevelopmentOwner.sendFirstTest(dataSource, owner, clock))));
     }
 
+    /**
+     * The relay needs logical decoding, the REPLICATION attribute, its publication and a slot of its own; a missing
+     * one is a set-up problem that no retry fixes, so the process does not start, and says what to change.
+     */
+    private static void checkChangeStreamSetUp(DataSource dataSource, HeraldConfig config) {
+        List<CdcPreflight.Problem> problems;
+        try (Connection session = dataSource.getConnection()) {
+            problems = new CdcPreflight(config.relay().slotName(), CdcRelay.PUBLICATION).check(session);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not check PostgreSQL for change streaming: " + e.getMessage(), e);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems.stream()
+                    .map(problem -> "the producer role cannot stream changes: " + problem)
+                    .toList());
+        }
+    }
+
     /** The port the API listens on, when this process runs the api role. */
     public java.util.OptionalInt apiPort() {
         return api == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(api.port());
+    }
+
+    /** The port {@code /healthz} and {@code /readyz} answer on (the API's, when this process runs it). */
+    public int httpPort() {
+        return api != null ? api.port() : probeServer.port();
     }
 
     /** The API's endpoints as "METHOD path", when this process runs the api role. */

@@ -32,7 +32,8 @@ final class MetricsEndpoint implements AutoCloseable {
             mapping("herald_notifications_synced_updates_total", "method"),
             mapping("herald_notifications_consumer_lag", "method", "partition"),
             mapping("herald_reconciler_redriven_total", "reason"),
-            new MapperConfig("herald.relay.records.*", "herald_relay_records_total", Map.of("method", "${0}")));
+            new MapperConfig("herald.relay.records.*", "herald_relay_records_total", Map.of("method", "${0}")),
+            new MapperConfig("herald.relay.state.*", "herald_relay_state", Map.of("state", "${0}")));
 
     private final HTTPServer server;
 

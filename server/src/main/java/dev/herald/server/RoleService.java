@@ -1,21 +1,23 @@
 package dev.herald.server;
 
-import java.util.function.BooleanSupplier;
+import dev.herald.server.health.RoleStatus;
+import java.util.function.Supplier;
 
 /**
- * One running part of the server: started once, asked whether it is ready, stopped gracefully.
+ * One running part of the server: started once, asked how it is doing, stopped gracefully.
  *
  * @param name what {@code /readyz} and the logs call it
- * @param ready ready to do its job: streaming, consuming its partitions, holding its timers
+ * @param status ready to do its job (streaming, consuming its partitions, holding its timers), or why not
  */
-record RoleService(String name, Runnable starter, BooleanSupplier ready, Runnable stopper) implements AutoCloseable {
+record RoleService(String name, Runnable starter, Supplier<RoleStatus> status, Runnable stopper)
+        implements AutoCloseable {
 
     void start() {
         starter.run();
     }
 
-    boolean isReady() {
-        return ready.getAsBoolean();
+    RoleStatus currentStatus() {
+        return status.get();
     }
 
     @Override

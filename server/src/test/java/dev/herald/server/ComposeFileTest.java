@@ -50,6 +50,13 @@ class ComposeFileTest {
             assertThat(config.kafka().bootstrapServers())
                     .as(name + " uses the compose Kafka")
                     .contains("kafka:9092");
+            assertThat(String.valueOf(((Map<?, ?>) service.get("healthcheck")).get("test")))
+                    .as(name + " is probed on /readyz at the port it serves (the image's 0.0.0.0:3000 by default)")
+                    .contains("/dev/tcp/127.0.0.1/"
+                            + (name.equals("api")
+                                    ? config.server().httpAddress().port()
+                                    : 3000))
+                    .contains("GET /readyz");
         }
         assertThat(services.get("dispatcher-smtp"))
                 .as("dispatchers scale with --scale: no fixed name or host port")

@@ -168,8 +168,6 @@ final class FleetFixture implements BeforeAllCallback, AfterAllCallback, BeforeE
                 "--kafka-topic-prefix=" + name,
                 "--kafka-consumer-group-prefix=" + name,
                 "--kafka-topic-partitions=2",
-                // A killed member is noticed after 6 s instead of 45 s.
-                "--kafka-property=session.timeout.ms=6000",
                 "--relay-slot-name=" + name,
                 "--relay-heartbeat-interval=1s",
                 "--retry-scheduler-application-id=" + name + "-retry",

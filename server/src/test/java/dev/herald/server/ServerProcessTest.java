@@ -2,6 +2,7 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.config.Secret;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.model.SystemTemplates;
@@ -149,12 +150,26 @@ class ServerProcessTest {
         int httpPort = freePort();
         String[] delivery = {
             "--notifications-email-smarthost=127.0.0.1:" + smtp.port(),
-            "--notifications-webhook-endpoint=" + receiver.url("/hook"),
-            "--http-address=127.0.0.1:" + httpPort
+            "--notifications-webhook-endpoint=" + receiver.url("/hook")
         };
-        processes.add(fleet.startProcess("producer,api", delivery));
-        processes.add(fleet.startProcess("dispatcher-smtp,dispatcher-webhook", delivery));
+        int workerPort = freePort();
+        processes.add(fleet.startProcess("producer,api", with(delivery, "--http-address=127.0.0.1:" + httpPort)));
+        processes.add(fleet.startProcess(
+                "dispatcher-smtp,dispatcher-webhook", with(delivery, "--http-address=127.0.0.1:" + workerPort)));
         processes.add(fleet.startProcess("retry-scheduler", delivery));
+        ApiClient worker = new ApiClient(workerPort);
+        assertThat(worker.get("/healthz", null).status())
+                .as("a process without the api role is probeable too")
+                .isEqualTo(200);
+        JsonNode workerReady = worker.get("/readyz", null).json();
+        assertThat(workerReady.get("ready").asBoolean()).isTrue();
+        assertThat(workerReady.get("roles"))
+                .extracting(role ->
+                        role.get("role").asText() + "=" + role.get("state").asText())
+                .contains("dispatcher-smtp=consuming", "dispatcher-webhook=consuming", "database=reachable");
+        assertThat(worker.get("/api/v2/notifications/dispatch-methods", null).status())
+                .as("API routes only with the api role")
+                .isEqualTo(404);
         UserDirectory users = new UserDirectory(postgres.dataSource());
         User owner = users.create("split@example.com", "splitowner", "", Set.of(UserRole.OWNER));
         String key = users.createKey(owner.id(), "test");
@@ -209,6 +224,12 @@ class ServerProcessTest {
         assertThat(count(postgres.dataSource(), ids, "sent"))
                 .as("each request the receiver answered is recorded as sent, though the sync interval had not come")
                 .isEqualTo(answered);
+    }
+
+    private static String[] with(String[] flags, String... more) {
+        List<String> all = new ArrayList<>(List.of(flags));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private ChildJvm start(String name, List<String> arguments) {

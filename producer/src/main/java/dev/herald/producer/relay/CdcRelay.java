@@ -67,11 +67,36 @@ public final class CdcRelay implements AutoCloseable {
     private final ExecutorService engineExecutor = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("herald-relay-engine").daemon().factory());
 
+    private final CdcPreflight preflight;
+    private final RelayPositions positions;
+
     private volatile boolean streaming;
+    private volatile State reportedState = State.WAITING;
+    private volatile long stateSinceMillis;
+    private volatile String streamProblem;
+    private volatile String slotLagWarning;
     private volatile ChangeStreamStopped engineFailure;
     private volatile boolean stoppingEngine;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private Future<?> engineRun;
+
+    /** Where the relay stands, as /readyz and the metrics tell it. */
+    public enum State {
+        /** Not the active relay yet: the lock could not be asked for (the database is unreachable). */
+        WAITING,
+        /** Another replica holds the lock and streams; this one takes over if it dies. */
+        STANDBY,
+        /** The active relay, starting the change stream. */
+        STARTING,
+        /** The active relay, and PostgreSQL reports its slot active. */
+        STREAMING,
+        /** The active relay, whose change stream failed; it restarts after a growing pause. */
+        RESTARTING;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public CdcRelay(Settings settings, TokenPublisher publisher, MetricRegistry registry, Clock clock) {
         this.settings = settings;
@@ -79,6 +104,10 @@ public final class CdcRelay implements AutoCloseable {
         this.clock = clock;
         this.metrics = new RelayMetrics(registry);
         this.topics = new TopicNames(settings.kafka().topicPrefix());
+        this.preflight = new CdcPreflight(settings.relay().slotName(), PUBLICATION);
+        this.positions = new RelayPositions(settings.bootstrapServers(), settings.kafka(), topics.relayOffsets());
+        this.stateSinceMillis = clock.millis();
+        metrics.follow(this::state, () -> (clock.millis() - stateSinceMillis) / 1000, registry);
         this.leadership = new LeaderLoop(
                 new LeaderLoop.Settings(
                         "notifications relay",
@@ -113,6 +142,38 @@ public final class CdcRelay implements AutoCloseable {
         return leadership.leading() && streaming;
     }
 
+    /** Where the relay stands now. */
+    public State state() {
+        State now;
+        if (!leadership.leading()) {
+            now = leadership.standby() ? State.STANDBY : State.WAITING;
+        } else if (streaming) {
+            now = State.STREAMING;
+        } else if (streamProblem != null || leadership.lastFailure().isPresent()) {
+            now = State.RESTARTING;
+        } else {
+            now = State.STARTING;
+        }
+        if (now != reportedState) {
+            reportedState = now;
+            stateSinceMillis = clock.millis();
+        }
+        return now;
+    }
+
+    /** Why the relay is not streaming, in words that give the fix when it is known; empty while all is well. */
+    public Optional<String> problem() {
+        if (streaming) {
+            return Optional.empty();
+        }
+        return leadership.lastFailure().or(() -> Optional.ofNullable(streamProblem));
+    }
+
+    /** Set while the slot holds back more WAL than --relay-slot-lag-warning allows. */
+    public Optional<String> slotLagWarning() {
+        return Optional.ofNullable(slotLagWarning);
+    }
+
     /** Tokens this replica published for {@code method}, since it started. */
     public long relayedCount(NotificationMethod method) {
         return metrics.relayedCount(method);
@@ -138,18 +199,33 @@ public final class CdcRelay implements AutoCloseable {
         }
 
         @Override
-        public void turn() {
+        public void turn() throws SQLException {
             ChangeStreamStopped failure = engineFailure;
             if (failure != null) {
                 engineFailure = null;
                 stopEngine();
-                // The leader loop logs it once and waits longer before the next turn starts the stream again.
-                throw failure;
+                metrics.restarted();
+                if (failure.positionLost()) {
+                    healLostPosition(failure);
+                } else {
+                    streamProblem = failure.getMessage();
+                    // The leader loop logs it once and waits longer before the next turn starts the stream again.
+                    throw failure;
+                }
             }
             if (engine == null) {
+                List<CdcPreflight.Problem> problems = preflight.check(leadership.session());
+                if (!problems.isEmpty()) {
+                    throw new CdcSetupException(problems);
+                }
                 startEngine();
             }
             observeSlot();
+        }
+
+        @Override
+        public String fixFor(Throwable failure) {
+            return failure instanceof CdcSetupException setup ? setup.fixes() : "";
         }
 
         @Override
@@ -167,6 +243,113 @@ public final class CdcRelay implements AutoCloseable {
         ChangeStreamStopped(String message, Throwable cause) {
             super(message, cause);
         }
+
+        /** The server no longer has the position the stream asked to resume from. */
+        boolean positionLost() {
+            for (Throwable cause = this; cause != null; cause = cause.getCause()) {
+                String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (message.contains("no longer available on the server") || message.contains("reset the offset")) {
+                    return true;
+                }
+                if (cause.getCause() == cause) {
+                    break;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** PostgreSQL lacks something the change stream needs; the message names it and {@link #fixes()} the fix. */
+    static final class CdcSetupException extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient List<CdcPreflight.Problem> problems;
+
+        CdcSetupException(List<CdcPreflight.Problem> problems) {
+            super(String.join(
+                    "; ", problems.stream().map(CdcPreflight.Problem::what).toList()));
+            this.problems = List.copyOf(problems);
+        }
+
+        String fixes() {
+            return String.join(
+                    "; ", problems.stream().map(CdcPreflight.Problem::fix).toList());
+        }
+    }
+
+    /**
+     * The stored position is gone from the server: forget it, so that the stream starts from the slot's own position
+     * (recreating the slot if it was dropped). Rows written in the gap were never streamed; they stay pending, and
+     * the reconciler re-drives them once they are older than its grace period.
+     */
+    private void healLostPosition(ChangeStreamStopped failure) {
+        List<String> forgotten = positions.forget(engineName());
+        streamProblem = null;
+        log.warn(
+                "notifications relay: PostgreSQL no longer has the position the change stream was to resume from"
+                        + " (the slot {} was dropped or recreated, the database restored, or a replica without the"
+                        + " slot promoted); forgot the stored position {} and restarted from the slot's position{}."
+                        + " Messages written in the gap stay pending until the reconciler re-drives them"
+                        + " (after --reconciler-grace).",
+                settings.relay().slotName(),
+                forgotten.isEmpty() ? "(none was found)" : forgotten.getLast(),
+                gap(forgotten));
+        log.debug("notifications relay lost its position", failure);
+    }
+
+    /** How far the forgotten position lies behind the server's write-ahead log now, when both are known. */
+    private String gap(List<String> forgotten) {
+        if (forgotten.isEmpty()) {
+            return "";
+        }
+        try {
+            long lsn = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(forgotten.getLast())
+                    .path("lsn")
+                    .asLong(-1);
+            if (lsn < 0) {
+                return "";
+            }
+            String pgLsn = String.format("%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL);
+            try (PreparedStatement statement = leadership
+                    .session()
+                    .prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint"); ) {
+                statement.setString(1, pgLsn);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next()
+                            ? " (" + pgLsn + ", " + row.getLong(1) + " bytes of WAL behind the server now)"
+                            : "";
+                }
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Says once when the slot starts holding back too much WAL, and once when it is back under the limit. */
+    private void watchSlotLag(long bytes) {
+        long limit = settings.relay().slotLagWarningBytes();
+        if (bytes > limit && slotLagWarning == null) {
+            slotLagWarning = "the replication slot " + settings.relay().slotName() + " holds back " + mib(bytes)
+                    + " of write-ahead log, more than --relay-slot-lag-warning (" + mib(limit) + ")";
+            log.warn(
+                    "notifications relay: {}; PostgreSQL keeps it until the relay confirms it. Fix: check that the relay"
+                            + " keeps up (herald_relay_records_total, its log); a slot no relay reads should be dropped"
+                            + " (README: Dropping or resetting the slot).",
+                    slotLagWarning);
+        } else if (bytes <= limit && slotLagWarning != null) {
+            slotLagWarning = null;
+            log.info("notifications relay: the replication slot's lag is back under --relay-slot-lag-warning");
+        }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+
+    private String engineName() {
+        return "herald-relay-" + settings.relay().slotName();
     }
 
     private synchronized void startEngine() {
@@ -244,7 +427,11 @@ public final class CdcRelay implements AutoCloseable {
             try (ResultSet row = statement.executeQuery()) {
                 if (row.next()) {
                     streaming = engine != null && engineFailure == null && row.getBoolean(1);
+                    if (streaming) {
+                        streamProblem = null;
+                    }
                     metrics.slotLagBytes(row.getLong(2));
+                    watchSlotLag(row.getLong(2));
                 } else {
                     streaming = false;
                 }
@@ -258,7 +445,7 @@ public final class CdcRelay implements AutoCloseable {
         DatabaseUrl database = settings.database();
         Properties properties = new Properties();
         properties.putAll(settings.kafka().clientProperties());
-        properties.setProperty("name", "herald-relay-" + settings.relay().slotName());
+        properties.setProperty("name", engineName());
         properties.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         properties.setProperty("database.hostname", database.host());
         properties.setProperty("database.port", String.valueOf(database.port()));

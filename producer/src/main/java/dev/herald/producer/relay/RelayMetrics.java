@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The relay's numbers: tokens published per method, relay lag (now minus the row's created_at at publish), the
- * replication slot's lag in bytes and whether this replica is the active one.
+ * replication slot's lag in bytes, whether this replica is the active one, its state, how long it has been in it,
+ * and how often the change stream was restarted.
  */
 final class RelayMetrics {
 
@@ -19,6 +20,7 @@ final class RelayMetrics {
     private final Histogram lagMillis;
     private final AtomicLong slotLagBytes = new AtomicLong(-1);
     private final AtomicLong leader = new AtomicLong();
+    private final Counter restarts;
 
     RelayMetrics(MetricRegistry registry) {
         for (NotificationMethod method : NotificationMethod.values()) {
@@ -27,6 +29,22 @@ final class RelayMetrics {
         lagMillis = registry.histogram("herald.relay.lag_ms");
         registry.gauge("herald.relay.slot_lag_bytes", () -> slotLagBytes::get);
         registry.gauge("herald.relay.leader", () -> leader::get);
+        restarts = registry.counter("herald.relay.restarts");
+    }
+
+    /** The current state as a gauge per state (1 for the current one), and how long it has lasted. */
+    void follow(
+            java.util.function.Supplier<CdcRelay.State> state,
+            java.util.function.LongSupplier secondsInState,
+            MetricRegistry registry) {
+        for (CdcRelay.State each : CdcRelay.State.values()) {
+            registry.gauge("herald.relay.state." + each.label(), () -> () -> state.get() == each ? 1 : 0);
+        }
+        registry.gauge("herald.relay.state_seconds", () -> secondsInState::getAsLong);
+    }
+
+    void restarted() {
+        restarts.inc();
     }
 
     void relayed(NotificationMethod method, Duration lag) {

@@ -4,6 +4,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.HostPort;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.WebSessionStore;
+import dev.herald.server.health.Probes;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.server.web.WebUi;
 import dev.herald.token.TokenPublisher;
@@ -14,20 +15,16 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The api role: Herald's HTTP API under {@code /api/v2}, its OpenAPI description, and {@code /healthz} and
- * {@code /readyz} for the whole process. Every error is a JSON body in Coder's shape; no stack trace ever leaves.
+ * The api role: Herald's HTTP API under {@code /api/v2}, its OpenAPI description, the web UI, and the process's
+ * probes. Every error is a JSON body in Coder's shape; no stack trace ever leaves.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -39,13 +36,13 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     /**
-     * @param notReady the roles of this process that are not ready, by name
+     * @param probes the process's {@code /healthz} and {@code /readyz}
      */
     public ApiServer(
             HeraldConfig heraldConfig,
             DataSource dataSource,
             TokenPublisher publisher,
-            Supplier<List<String>> notReady,
+            Probes probes,
             Optional<DevMailbox> mailbox,
             Clock clock) {
         ApiServices services = ApiServices.over(dataSource, publisher, clock);
@@ -57,9 +54,7 @@ public final class ApiServer implements AutoCloseable {
             config.http.defaultContentType = "application/json";
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.routes.before("/api/v2/*", authenticator::authenticate);
-            config.routes.get(
-                    "/healthz", context -> context.contentType("text/plain").result("OK"));
-            config.routes.get("/readyz", context -> ready(context, dataSource, notReady));
+            probes.register(config.routes);
             config.routes.get(
                     "/api/v2/openapi.json",
                     context -> context.contentType("application/json").result(openApi));
@@ -134,18 +129,6 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-    }
-
-    private static void ready(Context context, DataSource dataSource, Supplier<List<String>> notReady) {
-        List<String> waiting = new java.util.ArrayList<>(notReady.get());
-        try (Connection connection = dataSource.getConnection()) {
-            if (!connection.isValid(2)) {
-                waiting.add("database");
-            }
-        } catch (SQLException e) {
-            waiting.add("database");
-        }
-        context.status(waiting.isEmpty() ? 200 : 503).json(Map.of("ready", waiting.isEmpty(), "waiting_for", waiting));
     }
 
     private static void answer(ApiException e, Context context) {
