@@ -6,6 +6,7 @@ import dev.herald.model.SystemTemplates;
 import dev.herald.testing.ChildJvm;
 import dev.herald.testing.HttpReceiver;
 import dev.herald.testing.RestartablePostgres;
+import dev.herald.testing.StandaloneKafka;
 import dev.herald.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +26,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Faults an operator meets, staged against a {@code herald server} child process under load: its database goes away
@@ -67,16 +71,10 @@ class FaultSuiteTest {
      */
     @Test
     void oneOfThreeDispatchersKilledUnderLoad() throws Exception {
-        String[] webhook = {
-            "--notifications-method=webhook",
-            "--notifications-webhook-endpoint=" + receiver.url("/hook"),
-            "--notifications-max-inflight-sends=" + MAX_INFLIGHT,
-            "--notifications-fetch-interval=1s",
-            "--reconciler-grace=5s",
-            "--notifications-lease-period=10s",
-            "--notifications-dispatch-timeout=5s",
-            "--kafka-topic-partitions=6"
-        };
+        String[] webhook = webhook(
+                "--notifications-lease-period=10s",
+                "--notifications-dispatch-timeout=5s",
+                "--kafka-topic-partitions=6");
         fleet.startProcess("producer,retry-scheduler", webhook);
         ChildJvm doomed = fleet.startProcess("dispatcher-webhook", webhook);
         fleet.startProcess("dispatcher-webhook", webhook);
@@ -117,52 +115,143 @@ class FaultSuiteTest {
         assertThat(p99).as("enqueue to delivered p99 across the failover").isLessThan(20_000);
     }
 
-    /** Load at about 20 messages a second; PostgreSQL stopped for {@code down}, then started again. */
+    @Test
+    void brokerKilledForSixtySecondsUnderLoad() throws Exception {
+        try (StandaloneKafka broker = StandaloneKafka.start(work.resolve("kafka"))) {
+            ChildJvm server = fleet.startProcess(
+                    "producer,dispatcher-webhook,retry-scheduler",
+                    webhook("--kafka-bootstrap-servers=" + broker.bootstrapServers()));
+            UUID user = new TestData(fleet.postgres().dataSource()).user().insert();
+            underLoad(
+                    "the broker SIGKILLed for 60 s",
+                    server,
+                    new Load(fleet.postgres().jdbcUrl(), user),
+                    broker::kill,
+                    Duration.ofSeconds(60),
+                    broker::restart,
+                    Duration.ofSeconds(150));
+        }
+    }
+
+    /**
+     * The database is dropped and created again (as a restore would leave it) while Kafka keeps the relay's position
+     * in the old one: the relay forgets the position it can no longer have and streams the new database's messages.
+     */
+    @Test
+    void theDatabaseRecreatedWhileKafkaKeepsTheOldPosition() throws Exception {
+        try (RestartablePostgres postgres = RestartablePostgres.start(work.resolve("postgres"))) {
+            execute(postgres.dataSource(), "CREATE DATABASE herald");
+            String[] flags = webhook("--postgres-url=" + postgres.url().replace("/postgres?", "/herald?"));
+            PGSimpleDataSource herald = new PGSimpleDataSource();
+            herald.setUrl("jdbc:postgresql://127.0.0.1:" + postgres.port() + "/herald?user=postgres");
+            ChildJvm first = fleet.startProcess("producer,dispatcher-webhook,retry-scheduler", flags);
+            awaitDelivered(enqueue(herald, 20), Duration.ofSeconds(60));
+            first.stop();
+
+            execute(postgres.dataSource(), "SELECT pg_drop_replication_slot('" + fleet.topicPrefix() + "')");
+            execute(postgres.dataSource(), "DROP DATABASE herald WITH (FORCE)");
+            execute(postgres.dataSource(), "CREATE DATABASE herald");
+            ChildJvm second = fleet.startProcess("producer,dispatcher-webhook,retry-scheduler", flags);
+            Set<UUID> afterRestore = enqueue(herald, 20);
+
+            awaitDelivered(afterRestore, Duration.ofSeconds(90));
+            assertThat(Files.readString(second.output()))
+                    .contains("PostgreSQL no longer has the position the change stream was to resume from")
+                    .contains("forgot the stored position");
+            System.out.printf(
+                    "fault: database recreated while Kafka kept the old position: 20 enqueued after, 0 lost, %d bytes"
+                            + " of log%n",
+                    Files.size(second.output()));
+        }
+    }
+
+    private static Set<UUID> enqueue(DataSource database, int count) {
+        TestData data = new TestData(database);
+        UUID user = data.user().insert();
+        Set<UUID> ids = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(data.enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"restored-" + i + "\"}"));
+        }
+        return ids;
+    }
+
+    private static void execute(DataSource database, String sql) throws SQLException {
+        try (Connection connection = database.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** PostgreSQL stopped for {@code down} (a fast restart when zero), then started again. */
     private void outage(Duration down, Duration recoveryBound) throws Exception {
         try (RestartablePostgres postgres = RestartablePostgres.start(work.resolve("postgres"))) {
             ChildJvm server = fleet.startProcess(
-                    "producer,dispatcher-webhook,retry-scheduler",
-                    "--postgres-url=" + postgres.url(),
-                    "--notifications-method=webhook",
-                    "--notifications-webhook-endpoint=" + receiver.url("/hook"),
-                    "--notifications-max-inflight-sends=" + MAX_INFLIGHT,
-                    "--notifications-fetch-interval=1s",
-                    "--reconciler-grace=5s");
+                    "producer,dispatcher-webhook,retry-scheduler", webhook("--postgres-url=" + postgres.url()));
             UUID user = new TestData(postgres.dataSource()).user().insert();
-            Load load = new Load(
-                    "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres?user=postgres&connectTimeout=2",
-                    user);
-            Thread producer = Thread.ofPlatform().name("fault-load").start(load);
-
-            awaitEnqueued(load, 60);
-            long logBefore = Files.size(server.output());
-            postgres.stop();
-            holdFor(down);
-            postgres.restart();
-            Instant restarted = Instant.now();
-            awaitEnqueued(load, load.enqueued.size() + 60);
-            Set<UUID> enqueued = load.stop(producer);
-            awaitDelivered(enqueued, recoveryBound);
-            Duration recovery = Duration.between(restarted, Instant.now());
-            long lost =
-                    enqueued.stream().filter(id -> !delivered().contains(id)).count();
-            long duplicates = receiver.requests().size() - delivered().size();
-            long logBytes = Files.size(server.output()) - logBefore;
-            System.out.printf(
-                    "fault: PostgreSQL down %d s under load: %d enqueued, %d lost, %d duplicates, all delivered %.1f s"
-                            + " after it returned, %d bytes of log%n",
-                    down.toSeconds(), enqueued.size(), lost, duplicates, recovery.toMillis() / 1000.0, logBytes);
-
-            assertThat(lost).isZero();
-            assertThat(duplicates).as("duplicates, at most the sends in flight").isLessThanOrEqualTo(MAX_INFLIGHT);
-            assertThat(logBytes)
-                    .as("log written during the outage and the recovery")
-                    .isLessThan(LOG_BOUND_BYTES);
-            assertThat(Files.readString(server.output()))
-                    .as("the process said what was wrong, and that it works again")
-                    .containsPattern("could not .*(Connection|connect|refused|terminat)")
-                    .contains("works again after");
+            underLoad(
+                    "PostgreSQL down " + down.toSeconds() + " s",
+                    server,
+                    new Load(
+                            "jdbc:postgresql://127.0.0.1:" + postgres.port()
+                                    + "/postgres?user=postgres&connectTimeout=2",
+                            user),
+                    postgres::stop,
+                    down,
+                    postgres::restart,
+                    recoveryBound);
         }
+    }
+
+    /**
+     * Load at about 20 messages a second; the fault from {@code fail} to {@code recover}, {@code down} apart; load goes
+     * on after it. Then: nothing lost, duplicates within the sends in flight, every message delivered within
+     * {@code recoveryBound} of the recovery, under 1 MB of log, and the process said what was wrong.
+     */
+    private void underLoad(
+            String fault,
+            ChildJvm server,
+            Load load,
+            Runnable fail,
+            Duration down,
+            Runnable recover,
+            Duration recoveryBound)
+            throws Exception {
+        Thread producer = Thread.ofPlatform().name("fault-load").start(load);
+        awaitEnqueued(load, 60);
+        long logBefore = Files.size(server.output());
+        fail.run();
+        holdFor(down);
+        recover.run();
+        Instant recovered = Instant.now();
+        awaitEnqueued(load, load.enqueued.size() + 60);
+        Set<UUID> enqueued = load.stop(producer);
+        awaitDelivered(enqueued, recoveryBound);
+        Duration recovery = Duration.between(recovered, Instant.now());
+        long duplicates = receiver.requests().size() - delivered().size();
+        long logBytes = Files.size(server.output()) - logBefore;
+        System.out.printf(
+                "fault: %s under load: %d enqueued, 0 lost, %d duplicates, all delivered %.1f s after it returned,"
+                        + " %d bytes of log%n",
+                fault, enqueued.size(), duplicates, recovery.toMillis() / 1000.0, logBytes);
+
+        assertThat(duplicates).as("duplicates, at most the sends in flight").isLessThanOrEqualTo(MAX_INFLIGHT);
+        assertThat(logBytes).as("log written during the fault and the recovery").isLessThan(LOG_BOUND_BYTES);
+        assertThat(Files.readString(server.output()))
+                .as("the process said what was wrong, and that it works again")
+                .contains("could not")
+                .contains("works again after");
+    }
+
+    /** Every scenario delivers by webhook to the test's receiver; {@code more} flags come last and win. */
+    private static String[] webhook(String... more) {
+        List<String> all = new ArrayList<>(List.of(
+                "--notifications-method=webhook",
+                "--notifications-webhook-endpoint=" + receiver.url("/hook"),
+                "--notifications-max-inflight-sends=" + MAX_INFLIGHT,
+                "--notifications-fetch-interval=1s",
+                "--reconciler-grace=5s"));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     /** The outage itself: nothing to await but time, which is what the scenario is about. */

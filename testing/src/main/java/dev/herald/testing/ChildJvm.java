@@ -25,6 +25,11 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(String name, Class<?> mainClass, List<String> arguments) {
+        return start(name, mainClass.getName(), arguments);
+    }
+
+    /** The same, for a main class this module only has at run time (the Kafka broker's). */
+    public static ChildJvm start(String name, String mainClass, List<String> arguments) {
         try {
             Path output =
                     Files.createDirectories(Path.of("target", "child-jvms")).resolve(name + ".log");
@@ -37,7 +42,7 @@ public final class ChildJvm implements AutoCloseable {
             }
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
-            command.add(mainClass.getName());
+            command.add(mainClass);
             command.addAll(arguments);
             ProcessBuilder builder =
                     new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -85,6 +90,24 @@ public final class ChildJvm implements AutoCloseable {
             return Files.exists(output) && Files.readAllLines(output).contains(line);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Waits for a child that runs to completion (a tool); fails with its output unless it exits with 0. */
+    public void awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(output + ": did not finish within " + timeout);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(
+                        output + ": exited with " + process.exitValue() + ": " + Files.readString(output));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

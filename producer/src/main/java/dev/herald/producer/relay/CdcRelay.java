@@ -5,6 +5,7 @@ import dev.herald.config.KafkaConfig;
 import dev.herald.config.RelayConfig;
 import dev.herald.db.AdvisoryLock;
 import dev.herald.db.DatabaseUrl;
+import dev.herald.kafka.KafkaClients;
 import dev.herald.lifecycle.LeaderLoop;
 import dev.herald.model.NotificationMethod;
 import dev.herald.token.TokenPublisher;
@@ -107,7 +108,6 @@ public final class CdcRelay implements AutoCloseable {
         this.preflight = new CdcPreflight(settings.relay().slotName(), PUBLICATION);
         this.positions = new RelayPositions(settings.bootstrapServers(), settings.kafka(), topics.relayOffsets());
         this.stateSinceMillis = clock.millis();
-        metrics.follow(this::state, () -> (clock.millis() - stateSinceMillis) / 1000, registry);
         this.leadership = new LeaderLoop(
                 new LeaderLoop.Settings(
                         "notifications relay",
@@ -118,6 +118,7 @@ public final class CdcRelay implements AutoCloseable {
                         settings.database(), "herald-relay:" + settings.relay().slotName(), "herald-relay-leadership"),
                 new ChangeStream(),
                 clock);
+        metrics.follow(this::state, () -> (clock.millis() - stateSinceMillis) / 1000, registry);
     }
 
     public synchronized void start() {
@@ -444,6 +445,7 @@ public final class CdcRelay implements AutoCloseable {
     private Properties engineProperties() {
         DatabaseUrl database = settings.database();
         Properties properties = new Properties();
+        properties.putAll(KafkaClients.QUIET_RECONNECTS);
         properties.putAll(settings.kafka().clientProperties());
         properties.setProperty("name", engineName());
         properties.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
