@@ -11,6 +11,9 @@ import org.slf4j.Logger;
  */
 public final class FailureLog {
 
+    /** A cause longer than this is cut: some libraries put whole objects into their messages. */
+    private static final int MAX_LENGTH = 400;
+
     private final Logger log;
     private final String what;
     private final Duration quietPeriod;
@@ -74,7 +77,11 @@ public final class FailureLog {
         }
     }
 
-    /** The innermost message worth reading: wrappers like ExecutionException say nothing themselves. */
+    /**
+     * The message worth reading: wrappers like ExecutionException say nothing themselves, and a library's own wrapper
+     * ("An exception occurred in the change event producer") hides the cause an operator can act on, so the root
+     * cause is added when it says something else.
+     */
     public static String describe(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null
@@ -84,8 +91,23 @@ public final class FailureLog {
                         || cause instanceof java.util.concurrent.CompletionException)) {
             cause = cause.getCause();
         }
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message.strip();
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = text(cause);
+        String rootText = text(root);
+        if (root != cause && !text.contains(rootText)) {
+            text = text + " (" + rootText + ")";
+        }
+        return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH - 3) + "..." : text;
+    }
+
+    private static String text(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank()
+                ? failure.getClass().getSimpleName()
+                : message.strip().replaceAll("\\s+", " ");
     }
 
     private static String sentence(String text) {

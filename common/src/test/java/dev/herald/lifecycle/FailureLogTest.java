@@ -74,6 +74,20 @@ class FailureLogTest {
                         "notifications relay works again after 2 failed attempt(s)");
     }
 
+    @Test
+    void aWrapperThatHidesTheRootCauseGetsItAddedAndHugeMessagesAreCut() {
+        RuntimeException wrapped = new IllegalStateException(
+                "An exception occurred in the change event producer. This connector will be stopped.",
+                new RuntimeException("x".repeat(5_000), new SQLException("FATAL: terminating connection")));
+
+        assertThat(FailureLog.describe(wrapped))
+                .startsWith("An exception occurred in the change event producer. This connector will be stopped."
+                        + " (FATAL: terminating connection)");
+        assertThat(FailureLog.describe(new RuntimeException("y".repeat(5_000))))
+                .hasSize(400)
+                .endsWith("...");
+    }
+
     private List<String> lines() {
         return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }

@@ -471,6 +471,9 @@ public final class CdcRelay implements AutoCloseable {
         properties.setProperty(
                 "heartbeat.action.query",
                 "SELECT pg_logical_emit_message(false, 'herald-relay-heartbeat', now()::text)");
+        // The relay's leader loop owns restarts (growing backoff, one line per failure); Debezium's own unlimited
+        // retries every 10 s would log a stack trace each time and hide the failure from it.
+        properties.setProperty("errors.max.retries", "0");
         properties.setProperty("max.batch.size", "2048");
         properties.setProperty("poll.interval.ms", "50");
         properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
