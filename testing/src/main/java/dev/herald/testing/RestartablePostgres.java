@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -17,16 +18,23 @@ public final class RestartablePostgres implements AutoCloseable {
 
     private final Path dataDirectory;
     private final int port;
+    private final Map<String, String> settings;
     private EmbeddedPostgres server;
 
-    private RestartablePostgres(Path dataDirectory, int port) {
+    private RestartablePostgres(Path dataDirectory, int port, Map<String, String> settings) {
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.settings = settings;
     }
 
-    /** Creates the cluster in {@code dataDirectory} and starts it on a free port. */
+    /** Creates the cluster in {@code dataDirectory} and starts it on a free port, set up for logical decoding. */
     public static RestartablePostgres start(Path dataDirectory) {
-        RestartablePostgres postgres = new RestartablePostgres(dataDirectory, freePort());
+        return start(dataDirectory, Map.of());
+    }
+
+    /** The same with server settings of the test's own ({@code wal_level=replica}, ...), which win. */
+    public static RestartablePostgres start(Path dataDirectory, Map<String, String> settings) {
+        RestartablePostgres postgres = new RestartablePostgres(dataDirectory, freePort(), settings);
         postgres.resume();
         return postgres;
     }
@@ -72,7 +80,7 @@ public final class RestartablePostgres implements AutoCloseable {
             return;
         }
         try {
-            server = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(port)
@@ -82,8 +90,9 @@ public final class RestartablePostgres implements AutoCloseable {
                     .setServerConfig("max_replication_slots", "8")
                     .setServerConfig("max_wal_senders", "8")
                     .setServerConfig("timezone", "UTC")
-                    .setServerConfig("fsync", "off")
-                    .start();
+                    .setServerConfig("fsync", "off");
+            settings.forEach(builder::setServerConfig);
+            server = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL on port " + port, e);
         }

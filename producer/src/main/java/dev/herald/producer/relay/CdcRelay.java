@@ -332,8 +332,8 @@ public final class CdcRelay implements AutoCloseable {
     private void watchSlotLag(long bytes) {
         long limit = settings.relay().slotLagWarningBytes();
         if (bytes > limit && slotLagWarning == null) {
-            slotLagWarning = "the replication slot " + settings.relay().slotName() + " holds back " + mib(bytes)
-                    + " of write-ahead log, more than --relay-slot-lag-warning (" + mib(limit) + ")";
+            slotLagWarning = "the replication slot " + settings.relay().slotName() + " holds back " + size(bytes)
+                    + " of write-ahead log, more than --relay-slot-lag-warning (" + size(limit) + ")";
             log.warn(
                     "notifications relay: {}; PostgreSQL keeps it until the relay confirms it. Fix: check that the relay"
                             + " keeps up (herald_relay_records_total, its log); a slot no relay reads should be dropped"
@@ -345,8 +345,11 @@ public final class CdcRelay implements AutoCloseable {
         }
     }
 
-    private static String mib(long bytes) {
-        return (bytes >> 20) + " MiB";
+    private static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " bytes";
+        }
+        return bytes < 1 << 20 ? (bytes >> 10) + " KiB" : (bytes >> 20) + " MiB";
     }
 
     private String engineName() {
