@@ -176,14 +176,15 @@ class FaultSuiteTest {
         fleet.startProcess("dispatcher-webhook", webhook);
         fleet.startProcess("dispatcher-webhook", webhook);
         UUID user = new TestData(fleet.postgres().dataSource()).user().insert();
-        Load load = new Load(fleet.postgres().jdbcUrl(), user);
+        // About 200 messages a second, as the scenario asks.
+        Load load = new Load(fleet.postgres().jdbcUrl(), user, Duration.ofMillis(3));
         Thread producer = Thread.ofPlatform().name("fault-load").start(load);
 
-        awaitEnqueued(load, 100);
+        awaitEnqueued(load, 1_000);
         long inflightAtKill = load.enqueued.size() - delivered().size();
         doomed.kill();
         Instant killed = Instant.now();
-        awaitEnqueued(load, load.enqueued.size() + 300);
+        awaitEnqueued(load, load.enqueued.size() + 3_000);
         Set<UUID> enqueued = load.stop(producer);
         awaitDelivered(enqueued, Duration.ofSeconds(120));
         Map<UUID, Instant> firstDelivery = firstDeliveries();
@@ -405,7 +406,16 @@ class FaultSuiteTest {
         private final String url;
         private final UUID user;
 
+        private final Duration pause;
+
+        /** About 20 messages a second. */
         Load(String jdbcUrl, UUID user) {
+            this(jdbcUrl, user, Duration.ofMillis(50));
+        }
+
+        /** One message, then {@code pause}, again and again. */
+        Load(String jdbcUrl, UUID user, Duration pause) {
+            this.pause = pause;
             this.url = jdbcUrl;
             this.user = user;
         }
@@ -434,7 +444,7 @@ class FaultSuiteTest {
                             enqueuedAt.put(id, Instant.now());
                             enqueued.add(id);
                         }
-                        Thread.sleep(50);
+                        Thread.sleep(pause);
                     }
                 } catch (SQLException e) {
                     pause();
