@@ -52,7 +52,7 @@ public final class FailureLog {
                 ? ""
                 : " (the previous failure happened " + unwritten + " more time(s) since it was last logged)";
         log.warn(
-                "{} could not {}: {}{} Trying again in {}.{}",
+                "{} could not {}: {}{} Trying again {}.{}",
                 what,
                 action,
                 sentence(cause),
@@ -115,6 +115,9 @@ public final class FailureLog {
     }
 
     private static String format(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+        if (duration.isZero()) {
+            return "at once";
+        }
+        return "in " + (duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms");
     }
 }

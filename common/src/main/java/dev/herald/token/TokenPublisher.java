@@ -108,8 +108,8 @@ public final class TokenPublisher implements AutoCloseable {
      */
     public int publishAndWait(Collection<WorkToken> tokens, Duration timeout) {
         List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(tokens.size());
+        // No flush(): it would wait for every record of this shared producer, past the caller's timeout.
         tokens.forEach(token -> sends.add(publish(token)));
-        producer.flush();
         long deadline = System.nanoTime() + timeout.toNanos();
         int acknowledged = 0;
         Throwable firstFailure = null;

@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import dev.herald.config.KafkaConfig;
 import dev.herald.config.RetrySchedulerConfig;
 import dev.herald.kafka.KafkaClients;
+import dev.herald.lifecycle.FailureLog;
 import dev.herald.model.NotificationMethod;
 import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
@@ -45,6 +46,8 @@ public final class RetryScheduler implements AutoCloseable {
     private final TokenPublisher topics;
     private final SchedulerMetrics metrics;
     private final KafkaStreams streams;
+    private final FailureLog threadFailures =
+            new FailureLog(log, "notifications retry scheduler", Duration.ofMinutes(10));
 
     /**
      * @param topics makes sure the topics the scheduler reads and writes exist (the scheduler's own forwarding is
@@ -56,7 +59,11 @@ public final class RetryScheduler implements AutoCloseable {
         this.metrics = new SchedulerMetrics(registry);
         this.streams = new KafkaStreams(topology(settings, clock, metrics), properties(settings));
         streams.setUncaughtExceptionHandler(failure -> {
-            log.error("notifications retry scheduler thread failed; replacing it", failure);
+            // A thread that keeps failing is replaced each time; the log says each distinct failure once.
+            synchronized (threadFailures) {
+                threadFailures.failed(
+                        "keep a stream thread running (it is replaced)", failure, "", Duration.ZERO, clock.instant());
+            }
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });

@@ -52,12 +52,7 @@ public final class CdcPreflight {
                     "the database user " + user + " may not stream changes (it lacks the REPLICATION attribute)",
                     "ALTER ROLE \"" + user + "\" WITH REPLICATION, or give --postgres-url a user that has it"));
         }
-        if (!"true"
-                .equals(
-                        text(
-                                session,
-                                "SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = '" + publication
-                                        + "' AND schemaname = current_schema() AND tablename = 'notification_messages')::text"))) {
+        if (!publicationCoversTheTable(session)) {
             problems.add(new Problem(
                     "the publication " + publication + " is missing or no longer covers notification_messages",
                     "start herald server once with the same --postgres-url (its migrations create it), or run"
@@ -102,6 +97,18 @@ public final class CdcPreflight {
                     "raise max_wal_senders and restart PostgreSQL, or stop a replication client"));
         }
         return problems;
+    }
+
+    private boolean publicationCoversTheTable(Connection session) throws SQLException {
+        try (PreparedStatement statement = session.prepareStatement("""
+                SELECT 1 FROM pg_publication_tables
+                WHERE pubname = ? AND schemaname = current_schema() AND tablename = 'notification_messages'
+                """)) {
+            statement.setString(1, publication);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
     }
 
     private static boolean full(Connection session, String setting, String countQuery) throws SQLException {

@@ -118,7 +118,7 @@ public final class CdcRelay implements AutoCloseable {
                         settings.database(), "herald-relay:" + settings.relay().slotName(), "herald-relay-leadership"),
                 new ChangeStream(),
                 clock);
-        metrics.follow(this::state, () -> (clock.millis() - stateSinceMillis) / 1000, registry);
+        metrics.follow(this::state, () -> (clock.millis() - stateSinceMillis) / 1000);
     }
 
     public synchronized void start() {
@@ -315,7 +315,7 @@ public final class CdcRelay implements AutoCloseable {
             String pgLsn = String.format("%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL);
             try (PreparedStatement statement = leadership
                     .session()
-                    .prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint"); ) {
+                    .prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint")) {
                 statement.setString(1, pgLsn);
                 try (ResultSet row = statement.executeQuery()) {
                     return row.next()

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The relay's numbers: tokens published per method, relay lag (now minus the row's created_at at publish), the
@@ -21,8 +23,10 @@ final class RelayMetrics {
     private final AtomicLong slotLagBytes = new AtomicLong(-1);
     private final AtomicLong leader = new AtomicLong();
     private final Counter restarts;
+    private final MetricRegistry registry;
 
     RelayMetrics(MetricRegistry registry) {
+        this.registry = registry;
         for (NotificationMethod method : NotificationMethod.values()) {
             relayed.put(method, registry.counter("herald.relay.records." + method.sqlName()));
         }
@@ -33,10 +37,7 @@ final class RelayMetrics {
     }
 
     /** The current state as a gauge per state (1 for the current one), and how long it has lasted. */
-    void follow(
-            java.util.function.Supplier<CdcRelay.State> state,
-            java.util.function.LongSupplier secondsInState,
-            MetricRegistry registry) {
+    void follow(Supplier<CdcRelay.State> state, LongSupplier secondsInState) {
         for (CdcRelay.State each : CdcRelay.State.values()) {
             registry.gauge("herald.relay.state." + each.label(), () -> () -> state.get() == each ? 1 : 0);
         }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.config.KafkaConfig;
 import dev.herald.kafka.KafkaClients;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -64,10 +66,7 @@ final class RelayPositions {
             for (ConsumerRecord<byte[], byte[]> record : stored) {
                 producer.send(new ProducerRecord<>(topic, record.partition(), record.key(), null))
                         .get(READ_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                forgotten.add(
-                        record.value() == null
-                                ? "(none)"
-                                : new String(record.value(), java.nio.charset.StandardCharsets.UTF_8));
+                forgotten.add(record.value() == null ? "(none)" : new String(record.value(), StandardCharsets.UTF_8));
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not delete the relay's stored position in " + topic + ": " + e, e);
@@ -83,7 +82,7 @@ final class RelayPositions {
         Map<String, Object> properties = KafkaClients.baseProperties(bootstrapServers, kafka);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "herald-relay-positions");
-        Map<String, ConsumerRecord<byte[], byte[]>> latest = new java.util.LinkedHashMap<>();
+        Map<String, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<org.apache.kafka.common.PartitionInfo> found = consumer.partitionsFor(topic, READ_TIMEOUT);
@@ -103,10 +102,7 @@ final class RelayPositions {
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key() != null && isFor(engineName, record.key())) {
-                        latest.put(
-                                record.partition() + ":"
-                                        + new String(record.key(), java.nio.charset.StandardCharsets.UTF_8),
-                                record);
+                        latest.put(record.partition() + ":" + new String(record.key(), StandardCharsets.UTF_8), record);
                     }
                 }
             }

@@ -4,6 +4,7 @@ import dev.herald.producer.Enqueuer;
 import dev.herald.producer.EventPublisher;
 import dev.herald.server.data.MessageQueries;
 import dev.herald.server.data.PreferenceStore;
+import dev.herald.server.data.Redrive;
 import dev.herald.server.data.TemplateCatalog;
 import dev.herald.server.data.UserDirectory;
 import dev.herald.store.MessageStore;
@@ -18,11 +19,10 @@ record ApiServices(
         TemplateCatalog templates,
         PreferenceStore preferences,
         MessageQueries messages,
-        MessageStore store,
+        Redrive redrive,
         SiteConfigStore siteConfig,
         Enqueuer enqueuer,
         EventPublisher events,
-        TokenPublisher publisher,
         Clock clock) {
 
     static ApiServices over(DataSource dataSource, TokenPublisher publisher, Clock clock) {
@@ -32,11 +32,10 @@ record ApiServices(
                 new TemplateCatalog(dataSource),
                 new PreferenceStore(dataSource),
                 new MessageQueries(dataSource),
-                new MessageStore(dataSource),
+                new Redrive(new MessageStore(dataSource), publisher, clock),
                 new SiteConfigStore(dataSource),
                 enqueuer,
                 new EventPublisher(dataSource, enqueuer),
-                publisher,
                 clock);
     }
 }

@@ -20,7 +20,6 @@ final class MessagesApi {
 
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
-    private static final java.time.Duration REDRIVE_PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     record EnqueueBody(
             UUID templateId, UUID userId, Map<String, String> labels, Map<String, Object> data, List<UUID> targets) {}
@@ -86,15 +85,11 @@ final class MessagesApi {
         MessageView current = services.messages()
                 .find(id)
                 .orElseThrow(() -> ApiException.notFound("No message has the id " + id + "."));
-        var token = services.store()
-                .redrive(id, caller.user().username(), services.clock().instant());
-        if (token.isEmpty()) {
+        if (!services.redrive().redrive(id, caller.user().username())) {
             throw ApiException.conflict(
                     "Only a message that failed permanently can be re-driven.",
                     "This message is " + current.status() + ".");
         }
-        // Makes the re-drive immediate; should Kafka not take the token, the reconciler issues another.
-        services.publisher().publishAndWait(List.of(token.get()), REDRIVE_PUBLISH_TIMEOUT);
         context.json(services.messages().find(id).orElseThrow());
     }
 

@@ -13,17 +13,13 @@ import dev.herald.server.data.MessageFilter;
 import dev.herald.server.data.MessageFilterParser;
 import dev.herald.server.data.MessageQueries;
 import dev.herald.server.data.MessageView;
+import dev.herald.server.data.Redrive;
 import dev.herald.server.data.Template;
 import dev.herald.server.data.TemplateCatalog;
-import dev.herald.store.MessageStore;
-import dev.herald.token.TokenPublisher;
-import dev.herald.token.WorkToken;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -42,40 +38,33 @@ final class MessagesPages {
     private static final String PATH = "/deployment/notifications/messages";
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
     private static final int PAGE_SIZE = 50;
-    private static final Duration REDRIVE_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper PAYLOADS =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final MarkdownFormatter MARKDOWN = new MarkdownFormatter();
 
     private final MessageQueries messages;
     private final MessageFilterParser filters;
-    private final MessageStore store;
-    private final TokenPublisher publisher;
+    private final Redrive redrives;
     private final TemplateCatalog templates;
     private final TemplateRenderer renderer;
     private final WebSessions sessions;
     private final Pages pages;
-    private final Clock clock;
 
     MessagesPages(
             MessageQueries messages,
             MessageFilterParser filters,
-            MessageStore store,
-            TokenPublisher publisher,
+            Redrive redrives,
             TemplateCatalog templates,
             TemplateRenderer renderer,
             WebSessions sessions,
-            Pages pages,
-            Clock clock) {
+            Pages pages) {
         this.messages = messages;
         this.filters = filters;
-        this.store = store;
-        this.publisher = publisher;
+        this.redrives = redrives;
         this.templates = templates;
         this.renderer = renderer;
         this.sessions = sessions;
         this.pages = pages;
-        this.clock = clock;
     }
 
     void register(RoutesConfig routes) {
@@ -212,15 +201,10 @@ final class MessagesPages {
         }
         UUID id = WebForms.parseUuid(context.pathParam("id"));
         String back = PATH + "/" + context.pathParam("id");
-        Optional<WorkToken> token = id == null
-                ? Optional.empty()
-                : store.redrive(id, session.get().user().username(), clock.instant());
-        if (token.isEmpty()) {
+        if (id == null || !redrives.redrive(id, session.get().user().username())) {
             WebForms.seeOtherWithError(context, back, "Only a message that failed permanently can be re-driven.");
             return;
         }
-        // Makes the re-drive immediate; should Kafka not take the token, the reconciler issues another.
-        publisher.publishAndWait(List.of(token.get()), REDRIVE_PUBLISH_TIMEOUT);
         WebForms.seeOtherWithNotice(context, back, "Re-driven: the message has a fresh set of attempts.");
     }
 

@@ -6,12 +6,11 @@ import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.MessageFilterParser;
 import dev.herald.server.data.MessageQueries;
 import dev.herald.server.data.PreferenceStore;
+import dev.herald.server.data.Redrive;
 import dev.herald.server.data.TemplateCatalog;
 import dev.herald.server.data.UserDirectory;
 import dev.herald.server.data.WebSessionStore;
-import dev.herald.store.MessageStore;
 import dev.herald.store.SiteConfigStore;
-import dev.herald.token.TokenPublisher;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -35,10 +34,9 @@ public final class WebUi {
             TemplateCatalog templates,
             PreferenceStore preferences,
             MessageQueries messages,
-            MessageStore store,
+            Redrive redrive,
             SiteConfigStore siteConfig,
             Enqueuer enqueuer,
-            TokenPublisher publisher,
             HeraldConfig config,
             TemplateRenderer renderer,
             Optional<DevMailbox> mailbox,
@@ -81,13 +79,11 @@ public final class WebUi {
         new MessagesPages(
                         services.messages(),
                         new MessageFilterParser(services.users()),
-                        services.store(),
-                        services.publisher(),
+                        services.redrive(),
                         services.templates(),
                         services.renderer(),
                         sessions,
-                        pages,
-                        services.clock())
+                        pages)
                 .register(routes);
         new DevMailPage(services.mailbox(), sessions, pages).register(routes);
     }
