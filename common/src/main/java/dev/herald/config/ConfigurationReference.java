@@ -23,7 +23,9 @@ public final class ConfigurationReference {
                 .append("spellings), either name works, and two variables set to different values are an error.\n\n")
                 .append(
                         "Durations are written like `500ms`, `15s`, `1m30s`, `2h` or `7d`. Settings marked secret are\n")
-                .append("never logged or shown.\n\n")
+                .append("never logged or shown. Each secret can also be read from a file, named by its `…-file`\n")
+                .append("flag or `…_FILE` variable (as container platforms mount secrets), so that it shows neither\n")
+                .append("in the process list nor in the environment.\n\n")
                 .append("Rules between settings, checked at start-up:\n\n")
                 .append("- `--notifications-dispatch-timeout` < `--notifications-lease-period` <")
                 .append(" `--kafka-max-poll-interval`;\n")
@@ -44,9 +46,9 @@ public final class ConfigurationReference {
             doc.append("|---|---|---|---|---|\n");
             for (Setting<?> setting : settings) {
                 doc.append("| ")
-                        .append(codes(setting.flags()))
+                        .append(codes(withFile(setting.flags(), setting, setting.fileFlag())))
                         .append(" | ")
-                        .append(codes(setting.environment()))
+                        .append(codes(withFile(setting.environment(), setting, setting.fileEnv())))
                         .append(" | ")
                         .append(setting.type().name())
                         .append(" | ")
@@ -59,6 +61,15 @@ public final class ConfigurationReference {
             }
         });
         return doc.toString();
+    }
+
+    private static List<String> withFile(List<String> names, Setting<?> setting, String fileName) {
+        if (!setting.readableFromFile()) {
+            return names;
+        }
+        List<String> all = new java.util.ArrayList<>(names);
+        all.add(fileName);
+        return all;
     }
 
     private static String codes(List<String> names) {

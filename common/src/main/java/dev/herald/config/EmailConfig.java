@@ -100,11 +100,29 @@ public record EmailConfig(
             values.problem(EMAIL_AUTH_USERNAME.displayName()
                     + " is required when a password is set. Fix: set the username to authenticate as.");
         }
+        if (config.authConfigured()
+                && !config.implicitTls()
+                && !config.useStartTls()
+                && !localhost(config.smarthost().host())
+                && !Boolean.TRUE.equals(values.get(EMAIL_AUTH_ALLOW_INSECURE))) {
+            values.problem(EMAIL_AUTH_USERNAME.displayName() + " is set, but the connection to "
+                    + config.smarthost() + " is not encrypted, so the password would cross the network in the"
+                    + " clear. Fix: set --notifications-email-tls-starttls (or --notifications-email-force-tls for"
+                    + " TLS from the first byte), or, knowing the risk, --notifications-email-auth-allow-insecure.");
+        }
         if (config.tlsCertFile().isPresent() != config.tlsCertKeyFile().isPresent()) {
             values.problem(EMAIL_TLS_CERT_FILE.displayName() + " and " + EMAIL_TLS_CERT_KEY_FILE.displayName()
                     + " go together. Fix: set both (a client certificate and its key) or neither.");
         }
         return config;
+    }
+
+    /** Where a password in the clear never leaves the machine. */
+    private static boolean localhost(String host) {
+        return host.equalsIgnoreCase("localhost")
+                || host.equals("127.0.0.1")
+                || host.equals("::1")
+                || host.equals("[::1]");
     }
 
     private static boolean validSender(String from) {

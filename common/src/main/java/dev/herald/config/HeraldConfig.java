@@ -15,7 +15,8 @@ public record HeraldConfig(
         KafkaConfig kafka,
         RelayConfig relay,
         RetrySchedulerConfig scheduler,
-        ServerConfig server) {
+        ServerConfig server,
+        ApiConfig api) {
 
     /**
      * Builds and validates the configuration.
@@ -31,7 +32,8 @@ public record HeraldConfig(
                 KafkaConfig.from(values),
                 RelayConfig.from(values),
                 RetrySchedulerConfig.from(values),
-                ServerConfig.from(values));
+                ServerConfig.from(values),
+                ApiConfig.from(values));
         config.checkAcrossComponents(values);
         if (!values.problems().isEmpty()) {
             throw new ConfigurationException(values.problems());
@@ -41,7 +43,7 @@ public record HeraldConfig(
 
     /** The same configuration with other email settings (development mode's mail catcher). */
     public HeraldConfig withEmail(EmailConfig replacement) {
-        return new HeraldConfig(notifications, replacement, webhook, kafka, relay, scheduler, server);
+        return new HeraldConfig(notifications, replacement, webhook, kafka, relay, scheduler, server, api);
     }
 
     private void checkAcrossComponents(SettingValues values) {

@@ -24,6 +24,7 @@ public final class HeraldSettings {
     static final String RELAY = "CDC relay";
     static final String SCHEDULER = "Retry scheduler and reconciler";
     static final String SERVER = "Server";
+    static final String API = "API";
 
     // --- Notifications -------------------------------------------------------------------------------------------
 
@@ -183,6 +184,17 @@ public final class HeraldSettings {
             .env("CODER_NOTIFICATIONS_EMAIL_AUTH_PASSWORD_FILE", "CODER_EMAIL_AUTH_PASSWORD_FILE")
             .description("File from which to load password for use with PLAIN/LOGIN authentication. It is read"
                     + " again for every connection, so a rotated password is picked up without a restart.")
+            .build();
+
+    public static final Setting<Boolean> EMAIL_AUTH_ALLOW_INSECURE = Setting.builder(
+                    "email.auth.allowInsecure", EMAIL, SettingType.BOOL)
+            .flag("--notifications-email-auth-allow-insecure")
+            .env("HERALD_NOTIFICATIONS_EMAIL_AUTH_ALLOW_INSECURE")
+            .defaultValue("false")
+            .description("Allow SMTP authentication over a connection that is not encrypted. Without it, a"
+                    + " username for a smarthost other than localhost needs --notifications-email-force-tls or"
+                    + " --notifications-email-tls-starttls, so that the password never crosses the network in the"
+                    + " clear (the rule Go's net/smtp enforces).")
             .build();
 
     public static final Setting<String> EMAIL_AUTH_IDENTITY = Setting.builder(
@@ -371,6 +383,7 @@ public final class HeraldSettings {
                     + " (for example security.protocol=SASL_SSL). Repeat the flag, or separate pairs with commas in"
                     + " the variable. Values are never logged.")
             .secret()
+            .readableFromFile()
             .repeatable()
             .build();
 
@@ -476,6 +489,7 @@ public final class HeraldSettings {
             .description("URL of a PostgreSQL database, as postgres://user:pass@host:port/db?sslmode=... or a JDBC"
                     + " URL. When empty, `herald server` starts an embedded PostgreSQL in the data directory.")
             .secret()
+            .readableFromFile()
             .build();
 
     public static final Setting<URI> ACCESS_URL = Setting.builder("accessUrl", SERVER, SettingType.URL)
@@ -514,6 +528,45 @@ public final class HeraldSettings {
             .description("Where the embedded PostgreSQL and Kafka keep their data across restarts.")
             .build();
 
+    // --- API --------------------------------------------------------------------------------------------------
+
+    public static final Setting<Duration> DEFAULT_TOKEN_LIFETIME = Setting.builder(
+                    "api.defaultTokenLifetime", API, SettingType.positiveDuration())
+            .flag("--default-token-lifetime")
+            .env("CODER_DEFAULT_TOKEN_LIFETIME")
+            .defaultValue("168h")
+            .description("How long an API key is valid when it is created through the API without a lifetime of its"
+                    + " own, and development mode's first key. Keys can be listed and revoked at any time.")
+            .build();
+
+    public static final Setting<Integer> CUSTOM_NOTIFICATIONS_PER_MINUTE = Setting.builder(
+                    "api.customNotificationsPerMinute", API, SettingType.integer(1, 10_000))
+            .flag("--notifications-custom-rate-limit")
+            .env("HERALD_NOTIFICATIONS_CUSTOM_RATE_LIMIT")
+            .defaultValue("10")
+            .description("How many custom notifications (POST /api/v2/notifications/custom) one user may send a"
+                    + " minute; beyond it the API answers 429 with Retry-After. Counted by each api replica.")
+            .build();
+
+    public static final Setting<List<String>> PROXY_TRUSTED_HEADERS = Setting.builder(
+                    "api.proxyTrustedHeaders", API, SettingType.STRING_LIST)
+            .flag("--proxy-trusted-headers")
+            .env("CODER_PROXY_TRUSTED_HEADERS")
+            .description("Headers a trusted reverse proxy sets to the client's address, such as X-Forwarded-For or"
+                    + " X-Real-IP; read only from --proxy-trusted-origins. Sign-in throttling counts per client"
+                    + " address, so behind a proxy set both, or every user shares the proxy's address.")
+            .repeatable()
+            .build();
+
+    public static final Setting<List<Cidr>> PROXY_TRUSTED_ORIGINS = Setting.builder(
+                    "api.proxyTrustedOrigins", API, SettingType.CIDR_LIST)
+            .flag("--proxy-trusted-origins")
+            .env("CODER_PROXY_TRUSTED_ORIGINS")
+            .description("Address blocks (such as 10.0.0.0/8) of the reverse proxies whose"
+                    + " --proxy-trusted-headers are believed.")
+            .repeatable()
+            .build();
+
     /** Every setting, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(
             METHOD,
@@ -535,6 +588,7 @@ public final class HeraldSettings {
             EMAIL_AUTH_USERNAME,
             EMAIL_AUTH_PASSWORD,
             EMAIL_AUTH_PASSWORD_FILE,
+            EMAIL_AUTH_ALLOW_INSECURE,
             EMAIL_AUTH_IDENTITY,
             EMAIL_FORCE_TLS,
             EMAIL_TLS_STARTTLS,
@@ -572,5 +626,9 @@ public final class HeraldSettings {
             HTTP_ADDRESS,
             PROMETHEUS_ADDRESS,
             VERBOSE,
-            DATA_DIR);
+            DATA_DIR,
+            DEFAULT_TOKEN_LIFETIME,
+            CUSTOM_NOTIFICATIONS_PER_MINUTE,
+            PROXY_TRUSTED_HEADERS,
+            PROXY_TRUSTED_ORIGINS);
 }

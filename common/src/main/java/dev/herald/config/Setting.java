@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * The one declaration of a setting: its key, every flag and environment variable that sets it (the first of each is
- * the documented name, the rest aliases), its type, documented default, description and whether it is secret.
+ * the documented name, the rest aliases), its type, documented default, description, whether it is secret, and
+ * whether it may be read from a file instead.
  */
 public record Setting<T>(
         String key,
@@ -17,7 +18,8 @@ public record Setting<T>(
         String defaultValue,
         String description,
         boolean secret,
-        boolean repeatable) {
+        boolean repeatable,
+        boolean readableFromFile) {
 
     public Setting {
         Objects.requireNonNull(key);
@@ -41,6 +43,16 @@ public record Setting<T>(
         return flag() + " (" + env() + ")";
     }
 
+    /** The flag that names a file holding the value, for secrets kept out of {@code ps} and the environment. */
+    public String fileFlag() {
+        return flag() + "-file";
+    }
+
+    /** The variable that names a file holding the value ({@code <VARIABLE>_FILE}, as container secrets are given). */
+    public String fileEnv() {
+        return env() + "_FILE";
+    }
+
     public boolean hasDefault() {
         return defaultValue != null && !defaultValue.isEmpty();
     }
@@ -60,6 +72,7 @@ public record Setting<T>(
         private String description = "";
         private boolean secret;
         private boolean repeatable;
+        private boolean readableFromFile;
 
         private Builder(String key, String group, SettingType<T> type) {
             this.key = key;
@@ -98,8 +111,27 @@ public record Setting<T>(
             return this;
         }
 
+        /**
+         * The value may also be read from a file named by {@link #fileFlag()} or {@link #fileEnv()} (one value per line
+         * for a repeatable setting).
+         */
+        public Builder<T> readableFromFile() {
+            this.readableFromFile = true;
+            return this;
+        }
+
         public Setting<T> build() {
-            return new Setting<>(key, group, flags, environment, type, defaultValue, description, secret, repeatable);
+            return new Setting<>(
+                    key,
+                    group,
+                    flags,
+                    environment,
+                    type,
+                    defaultValue,
+                    description,
+                    secret,
+                    repeatable,
+                    readableFromFile);
         }
     }
 }

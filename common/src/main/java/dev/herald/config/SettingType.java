@@ -64,6 +64,25 @@ public record SettingType<T>(String name, String expected, Function<String, T> p
                     .map(Secret::of)
                     .toList());
 
+    /** Values separated by commas in the environment, one per flag on the command line. */
+    public static final SettingType<List<String>> STRING_LIST = new SettingType<>(
+            "string list",
+            "one or more values separated by commas",
+            raw -> Arrays.stream(raw.split(","))
+                    .map(String::trim)
+                    .filter(item -> !item.isEmpty())
+                    .toList());
+
+    /** IP address blocks such as 10.0.0.0/8, separated by commas. */
+    public static final SettingType<List<Cidr>> CIDR_LIST = new SettingType<>(
+            "address block list",
+            "IP address blocks such as 10.0.0.0/8 or fd00::/8, separated by commas",
+            raw -> Arrays.stream(raw.split(","))
+                    .map(String::trim)
+                    .filter(item -> !item.isEmpty())
+                    .map(Cidr::parse)
+                    .toList());
+
     public static SettingType<Integer> integer(int min, int max) {
         String expected = max == Integer.MAX_VALUE
                 ? "a whole number of at least " + min

@@ -1,5 +1,6 @@
 package dev.herald.config;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,32 @@ public final class SettingValues {
         return List.copyOf(problems);
     }
 
+    /**
+     * Reads a value from the file {@code path}: its text without the final line break, or one value per non-blank line
+     * for a repeatable setting. What is read is never shown, only where it came from.
+     */
+    private Raw fromFile(Setting<?> setting, String path, String source, Origin origin) {
+        String text;
+        try {
+            text = SecretFile.read(path);
+        } catch (IOException | RuntimeException e) {
+            problems.add(setting.displayName() + ": the file \"" + path + "\" given by " + source
+                    + " cannot be read (" + e.getClass().getSimpleName() + "). Fix: give a readable file, or"
+                    + " the value itself.");
+            return new Raw(Origin.UNSET, "", List.of());
+        }
+        List<String> values = setting.repeatable()
+                ? text.lines()
+                        .map(String::strip)
+                        .filter(line -> !line.isEmpty())
+                        .toList()
+                : List.of(text.stripTrailing());
+        if (values.isEmpty()) {
+            return new Raw(Origin.UNSET, "", List.of());
+        }
+        return new Raw(origin, "the file named by " + source, values);
+    }
+
     private <T> T defaultOf(Setting<T> setting) {
         if (!setting.hasDefault()) {
             return null;
@@ -81,10 +108,24 @@ public final class SettingValues {
         return setting.type().parse(setting.defaultValue());
     }
 
+    /** The key under which the command line hands over a setting's file flag. */
+    public static String fileKey(Setting<?> setting) {
+        return setting.key() + "#file";
+    }
+
     private Raw raw(Setting<?> setting) {
         ConfigInput.FlagValue flag = input.flags().get(setting.key());
+        ConfigInput.FlagValue fileFlag =
+                setting.readableFromFile() ? input.flags().get(fileKey(setting)) : null;
+        if (flag != null && fileFlag != null) {
+            problems.add(setting.displayName() + ": both " + flag.name() + " and " + setting.fileFlag()
+                    + " are given. Fix: give only one; the file keeps the secret out of the process list.");
+        }
         if (flag != null) {
             return new Raw(Origin.FLAG, "the flag " + flag.name(), flag.values());
+        }
+        if (fileFlag != null) {
+            return fromFile(setting, fileFlag.values().getFirst(), "the flag " + setting.fileFlag(), Origin.FLAG);
         }
         Map<String, String> given = setting.environment().stream()
                 .filter(name -> input.environment().get(name) != null
@@ -98,6 +139,10 @@ public final class SettingValues {
         if (!given.isEmpty()) {
             Map.Entry<String, String> first = given.entrySet().iterator().next();
             return new Raw(Origin.ENVIRONMENT, "the variable " + first.getKey(), List.of(first.getValue()));
+        }
+        String file = setting.readableFromFile() ? input.environment().get(setting.fileEnv()) : null;
+        if (file != null && !file.isBlank()) {
+            return fromFile(setting, file, "the variable " + setting.fileEnv(), Origin.ENVIRONMENT);
         }
         if (setting.hasDefault()) {
             return new Raw(Origin.DEFAULT, "the default", List.of(setting.defaultValue()));

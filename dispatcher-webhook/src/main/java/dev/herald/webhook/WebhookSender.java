@@ -23,15 +23,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
-import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
@@ -40,6 +39,9 @@ import org.apache.hc.core5.util.Timeout;
  * configured. Redirects are not followed: a moved endpoint is a configuration to fix, not a hop to take blindly.
  */
 public final class WebhookSender implements Sender {
+
+    /** Of a receiver's answer, only this much is read: enough for any error message worth showing. */
+    static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
     private final URI endpoint;
     private final WebhookConfig config;
@@ -110,23 +112,25 @@ public final class WebhookSender implements Sender {
     }
 
     private DeliveryResult execute(SimpleHttpRequest request) throws InterruptedException {
-        Future<SimpleHttpResponse> call = client.execute(request, null);
+        Future<BoundedResponseConsumer.Answer> call = client.execute(
+                SimpleRequestProducer.create(request), new BoundedResponseConsumer(MAX_RESPONSE_BYTES), null);
         try {
-            SimpleHttpResponse response = call.get(requestTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            Header retryAfter = response.getFirstHeader("Retry-After");
-            return WebhookClassifier.classify(
-                    response.getCode(),
-                    retryAfter == null ? null : retryAfter.getValue(),
-                    response.getBodyText(),
-                    clock.instant());
+            return classify(call.get(requestTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof BoundedResponseConsumer.LimitReached reached) {
+                return classify(reached.answer());
+            }
             return new DeliveryResult.Retryable("webhook request to " + endpoint.getHost() + " failed: "
                     + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         } catch (TimeoutException e) {
             call.cancel(true);
             return new DeliveryResult.Retryable("webhook endpoint did not answer within " + requestTimeout);
         }
+    }
+
+    private DeliveryResult classify(BoundedResponseConsumer.Answer answer) {
+        return WebhookClassifier.classify(answer.status(), answer.retryAfter(), answer.body(), clock.instant());
     }
 
     /** Secrets from the flag plus the file, which is read for every request so that rotation needs no restart. */

@@ -18,6 +18,10 @@ import dev.herald.testsupport.HeraldDatabase;
 import dev.herald.token.WorkToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,6 +168,46 @@ class WebhookSenderTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "temporary_failure".equals(status(id)));
         assertThat(column(id, "status_reason")).containsAnyOf("Timeout", "timeout", "did not answer");
+    }
+
+    @Test
+    void aReceiverAnsweringAGigabyteIsReadOnlyUpToTheLimit() throws Exception {
+        fixture.close();
+        fixture = new DispatchLoopFixture(postgres, kafka, NotificationMethod.WEBHOOK, "webhook", ACCESS_URL);
+        long gigabyte = 1L << 30;
+        AtomicLong written = new AtomicLong();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try (Socket socket = server.accept()) {
+                    InputStream in = socket.getInputStream();
+                    byte[] request = new byte[8192];
+                    in.read(request);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: "
+                                    + gigabyte + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = "x".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
+                    while (written.get() < gigabyte) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException e) {
+                    // The dispatcher hung up: what this test expects.
+                }
+            });
+            startLoop(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hook"));
+            UUID id = enqueueTemplateDeleted("huge");
+            fixture.publish(List.of(id));
+
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "temporary_failure".equals(status(id)));
+
+            assertThat(column(id, "status_reason")).startsWith("webhook endpoint answered 500: xxxx");
+            assertThat(written.get())
+                    .as(
+                            "the dispatcher stopped reading after %d bytes; socket buffers hold a few MB more",
+                            WebhookSender.MAX_RESPONSE_BYTES)
+                    .isLessThan(64L << 20);
+        }
     }
 
     @Test

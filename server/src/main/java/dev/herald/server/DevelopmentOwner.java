@@ -8,6 +8,7 @@ import dev.herald.server.data.User;
 import dev.herald.server.data.UserDirectory;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,14 +27,14 @@ final class DevelopmentOwner {
     private DevelopmentOwner() {}
 
     /** Creates the owner when the database has no user yet; returns it when it did. */
-    static Optional<User> createOnFreshDatabase(DataSource dataSource) {
+    static Optional<User> createOnFreshDatabase(DataSource dataSource, Duration keyLifetime, Clock clock) {
         UserDirectory users = new UserDirectory(dataSource);
         try {
             if (users.anyUser()) {
                 return Optional.empty();
             }
             User owner = users.create("admin@localhost", "admin", "Herald Admin", Set.of(UserRole.OWNER));
-            String key = users.createKey(owner.id(), "development");
+            String key = users.createKey(owner.id(), "development", clock.instant(), keyLifetime);
             // Printed rather than logged: the key is shown once, to the person at the terminal.
             System.out.println();
             System.out.println("  Development mode: created the first owner \"admin\" (admin@localhost).");

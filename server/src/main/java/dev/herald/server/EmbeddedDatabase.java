@@ -6,6 +6,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -16,16 +19,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server (binaries shipped in a Maven artifact) whose data directory survives restarts, for
- * development and trying Herald out. It runs with {@code wal_level=logical} so that the relay can stream from it.
+ * development and trying Herald out. It runs with {@code wal_level=logical} so that the relay can stream from it,
+ * listens on loopback only, and lets nobody in without the password Herald generated on its first start.
  */
 final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
-    private final EmbeddedPostgres server;
+    /**
+     * Password sign-in for every connection, over loopback only: the embedded server is no longer open to any local
+     * process that names the superuser. Replication (the relay's change stream) needs its own lines.
+     */
+    private static final String ACCESS_RULES = """
+            # Written by Herald: password (SCRAM) sign-in only, from this machine only.
+            local   all          all                   scram-sha-256
+            host    all          all   127.0.0.1/32    scram-sha-256
+            host    all          all   ::1/128         scram-sha-256
+            host    replication  all   127.0.0.1/32    scram-sha-256
+            host    replication  all   ::1/128         scram-sha-256
+            """;
 
-    private EmbeddedDatabase(EmbeddedPostgres server) {
+    private final EmbeddedPostgres server;
+    private final Secret password;
+
+    private EmbeddedDatabase(EmbeddedPostgres server, Secret password) {
         this.server = server;
+        this.password = password;
     }
 
     static EmbeddedDatabase start(Path dataDirectory) {
@@ -33,6 +52,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             Files.createDirectories(dataDirectory);
             boolean existing = Files.exists(dataDirectory.resolve("PG_VERSION"));
             stopOrphanedServer(dataDirectory);
+            Secret password = EmbeddedDatabasePassword.readOrCreate(passwordFile(dataDirectory));
             EmbeddedPostgres server = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
@@ -44,19 +64,50 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("max_wal_senders", "8")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("timezone", "UTC")
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    // A fresh database still trusts local connections until secure() has run; from then on the
+                    // server's own start-up check signs in like any client.
+                    .setConnectConfig("password", password.reveal())
                     .start();
+            secure(server, dataDirectory, password);
             log.info(
                     "embedded PostgreSQL for development started on port {} with {} data in {}",
                     server.getPort(),
                     existing ? "its existing" : "new",
                     dataDirectory);
-            return new EmbeddedDatabase(server);
+            return new EmbeddedDatabase(server, password);
         } catch (IOException e) {
             throw new IllegalStateException(
                     "could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage()
                             + ". Fix: check that the directory is writable, or give --postgres-url.",
                     e);
         }
+    }
+
+    /** Beside the database's files, in Herald's data directory, readable by its owner only. */
+    static Path passwordFile(Path dataDirectory) {
+        return dataDirectory.resolveSibling("postgres.password");
+    }
+
+    /**
+     * Gives the superuser the generated password and allows nothing but password sign-in from this machine. Run at
+     * every start, so that a data directory created before Herald did this is secured too.
+     */
+    private static void secure(EmbeddedPostgres server, Path dataDirectory, Secret password) throws IOException {
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("ALTER ROLE postgres PASSWORD " + quoted(password.reveal()));
+            Files.writeString(dataDirectory.resolve("pg_hba.conf"), ACCESS_RULES);
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IOException("could not set the embedded PostgreSQL's password: " + e.getMessage(), e);
+        }
+    }
+
+    /** The generated password is letters and digits, so quoting it is only a matter of form. */
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /**
@@ -98,7 +149,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     DatabaseUrl url() {
-        return new DatabaseUrl("127.0.0.1", server.getPort(), "postgres", "postgres", Secret.of(""), Map.of());
+        return new DatabaseUrl("127.0.0.1", server.getPort(), "postgres", "postgres", password, Map.of());
     }
 
     @Override

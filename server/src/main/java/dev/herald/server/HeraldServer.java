@@ -40,6 +40,9 @@ public final class HeraldServer implements AutoCloseable {
 
     private static final java.time.Duration READINESS_CHECK_INTERVAL = java.time.Duration.ofMillis(200);
 
+    /** The API's own pool: requests hold a connection only for their queries, never while hashing a password. */
+    private static final int API_POOL_SIZE = 8;
+
     private final List<AutoCloseable> opened = new ArrayList<>();
     private Resources resources;
     private Fleet fleet;
@@ -127,7 +130,7 @@ public final class HeraldServer implements AutoCloseable {
                     .deliveringTo(new HostPort("127.0.0.1", mailCatcher.port()), "Herald <herald@localhost>"));
         }
         DatabaseUrl database = database(config, dataDirectory);
-        HikariDataSource dataSource = DataSources.pooled(database, 10);
+        HikariDataSource dataSource = DataSources.pooled(database, "herald", 10);
         opened.add(dataSource);
         int applied = Migrations.apply(dataSource);
         log.info("database schema is up to date ({} migration(s) applied now) at {}", applied, database);
@@ -140,8 +143,10 @@ public final class HeraldServer implements AutoCloseable {
         if (config.server().roles().contains(Role.PRODUCER)) {
             checkChangeStreamSetUp(dataSource, config);
         }
-        Optional<User> developmentOwner =
-                config.server().dev() ? DevelopmentOwner.createOnFreshDatabase(dataSource) : Optional.empty();
+        Optional<User> developmentOwner = config.server().dev()
+                ? DevelopmentOwner.createOnFreshDatabase(
+                        dataSource, config.api().defaultTokenLifetime(), clock)
+                : Optional.empty();
         String bootstrapServers = kafka(config, dataDirectory);
         TokenPublisher publisher = new TokenPublisher(bootstrapServers, config.kafka(), "herald-tokens");
         opened.add(publisher);
@@ -157,8 +162,9 @@ public final class HeraldServer implements AutoCloseable {
         });
         Probes probes = new Probes(dataSource, this::roleStatuses);
         if (config.server().roles().contains(Role.API)) {
-            api = new ApiServer(
-                            config, dataSource, publisher, probes, Optional.<DevMailbox>ofNullable(mailCatcher), clock)
+            HikariDataSource apiPool = DataSources.pooled(database, "herald-api", API_POOL_SIZE);
+            opened.add(apiPool);
+            api = new ApiServer(config, apiPool, publisher, probes, Optional.<DevMailbox>ofNullable(mailCatcher), clock)
                     .start(config.server().httpAddress());
         } else {
             probeServer = ProbeServer.start(probes, config.server().httpAddress());
@@ -222,6 +228,13 @@ public final class HeraldServer implements AutoCloseable {
     private DatabaseUrl database(HeraldConfig config, Path dataDirectory) {
         if (config.server().postgresUrl().isPresent()) {
             return DatabaseUrl.parse(config.server().postgresUrl().get().reveal());
+        }
+        if (!config.server().dev()) {
+            log.warn(
+                    "no --postgres-url (CODER_PG_CONNECTION_URL) is given, so Herald runs its embedded PostgreSQL in {}:"
+                            + " fine for trying Herald out, but it has no backups or replicas. Fix for production: give"
+                            + " --postgres-url for a PostgreSQL you run with wal_level=logical.",
+                    dataDirectory.resolve("postgres"));
         }
         EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDirectory.resolve("postgres"));
         opened.add(embedded);

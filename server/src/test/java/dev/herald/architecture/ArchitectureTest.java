@@ -53,6 +53,9 @@ class ArchitectureTest {
      */
     private static final String TOKEN_PUBLISHER = "dev.herald.token.TokenPublisher";
 
+    /** The configuration's one edge to the disk: secrets given as files, read once at start-up. */
+    private static final String SECRET_FILE = "dev.herald.config.SecretFile";
+
     /** Packages of pure functions: values in, values out. */
     private static final String[] PURE_PACKAGES = {
         "dev.herald.model..",
@@ -139,6 +142,7 @@ class ArchitectureTest {
                     .isTrue();
         }
         assertThat(production.contain(TOKEN_PUBLISHER)).as(TOKEN_PUBLISHER).isTrue();
+        assertThat(production.contain(SECRET_FILE)).as(SECRET_FILE).isTrue();
     }
 
     @Test
@@ -161,6 +165,8 @@ class ArchitectureTest {
                 .resideInAnyPackage(PURE_PACKAGES)
                 .and()
                 .doNotHaveFullyQualifiedName(TOKEN_PUBLISHER)
+                .and()
+                .doNotHaveFullyQualifiedName(SECRET_FILE)
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(IO_PACKAGES)

@@ -3,14 +3,20 @@ package dev.herald.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.model.SystemTemplates;
+import dev.herald.model.UserRole;
+import dev.herald.server.data.User;
+import dev.herald.server.data.UserDirectory;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,6 +101,33 @@ class AdminCliTest {
         assertThat(api(token, "messages", "retry", id.toString()).out()).contains("re-driven");
         assertThat(new TestData(postgres.dataSource()).messageColumn(id, "status"))
                 .isEqualTo("temporary_failure");
+    }
+
+    @Test
+    void anOperatorSuspendsActivatesAndDeletesUsersAndRevokesKeys() throws Exception {
+        UserDirectory users = new UserDirectory(postgres.dataSource());
+        User admin = users.create("root@example.com", "root", "", Set.of(UserRole.OWNER));
+        String token = users.createKey(admin.id(), "cli", Instant.now(), Duration.ofDays(1));
+        Result created = api(token, "users", "create", "--email", "bea@example.com", "--username", "bea");
+        Matcher key = KEY.matcher(created.out());
+        assertThat(key.find()).as(created.out()).isTrue();
+        String beaKey = key.group(1);
+
+        assertThat(api(token, "users", "suspend", "bea").out()).contains("User bea is suspended.");
+        assertThat(api(beaKey, "users", "list").err()).contains("HTTP 401");
+        assertThat(api(token, "users", "activate", "bea").out()).contains("User bea is active.");
+
+        Result keys = api(token, "users", "keys", "bea");
+        String keyId = beaKey.substring(0, beaKey.indexOf('-'));
+        assertThat(keys.out()).contains("LAST USED").contains(keyId).contains("cli");
+        assertThat(api(token, "users", "revoke-key", "bea", keyId).out()).contains("API key " + keyId + " is revoked.");
+        assertThat(api(token, "users", "keys", "bea").out()).doesNotContain(keyId);
+
+        assertThat(api(token, "users", "delete", "bea").out()).contains("bea has been deleted");
+        assertThat(users.find("bea")).isEmpty();
+        Result refused = api(token, "users", "delete", "root");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("cannot delete yourself");
     }
 
     @Test

@@ -42,9 +42,42 @@ class ApiTest {
         owner = users.create("owner@example.com", "owner", "Olive Owner", Set.of(UserRole.OWNER));
         member = users.create("member@example.com", "member", "Max Member", Set.of(UserRole.MEMBER));
         User userAdmin = users.create("admin@example.com", "useradmin", "", Set.of(UserRole.USER_ADMIN));
-        ownerKey = users.createKey(owner.id(), "test");
-        memberKey = users.createKey(member.id(), "test");
-        userAdminKey = users.createKey(userAdmin.id(), "test");
+        ownerKey = users.createKey(owner.id(), "test", java.time.Instant.now(), java.time.Duration.ofDays(1));
+        memberKey = users.createKey(member.id(), "test", java.time.Instant.now(), java.time.Duration.ofDays(1));
+        userAdminKey = users.createKey(userAdmin.id(), "test", java.time.Instant.now(), java.time.Duration.ofDays(1));
+    }
+
+    @Test
+    void customNotificationsAreRateLimitedPerUserWithRetryAfter() throws Exception {
+        User sender = new UserDirectory(postgres.dataSource())
+                .create("chatty@example.com", "chatty", "", Set.of(UserRole.MEMBER));
+        String key = new UserDirectory(postgres.dataSource())
+                .createKey(sender.id(), "test", java.time.Instant.now(), java.time.Duration.ofDays(1));
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            statuses.add(api.post(
+                            "/api/v2/notifications/custom",
+                            key,
+                            "{\"content\": {\"title\": \"Note " + i + "\", \"message\": \"Hello " + i + "\"}}")
+                    .status());
+        }
+
+        assertThat(statuses.subList(0, 10)).containsOnly(200);
+        assertThat(statuses.subList(10, 12)).containsOnly(429);
+        var throttled = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                        + server.apiPort().orElseThrow() + "/api/v2/notifications/custom"))
+                                .header("Coder-Session-Token", key)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"content\": {\"title\": \"x\", \"message\": \"y\"}}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(
+                        seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 6));
+        assertThat(throttled.body()).contains("too fast");
     }
 
     @Test

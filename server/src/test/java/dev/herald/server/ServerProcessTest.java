@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.config.Secret;
@@ -20,9 +21,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +69,26 @@ class ServerProcessTest {
         int httpPort = freePort();
         ChildJvm server = start("embedded", embedded(httpPort));
         PGSimpleDataSource database = embeddedDatabase(server);
+        PGSimpleDataSource withoutPassword = new PGSimpleDataSource();
+        withoutPassword.setUrl(database.getUrl());
+        withoutPassword.setUser("postgres");
+        assertThatThrownBy(withoutPassword::getConnection)
+                .as("the embedded PostgreSQL lets nobody in without its password")
+                .hasMessageContaining("password");
+        try (Connection connection = database.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet listening = statement.executeQuery("SHOW listen_addresses")) {
+            listening.next();
+            assertThat(listening.getString(1)).as("loopback only").isEqualTo("localhost");
+        }
+        assertThat(Files.readString(server.output()))
+                .as("outside --dev, the embedded database is called what it is")
+                .contains("Herald runs its embedded PostgreSQL")
+                .doesNotContain(Files.readString(dataDirectory.resolve("herald").resolve("postgres.password"))
+                        .strip());
         UserDirectory users = new UserDirectory(database);
         User owner = users.create("owner@example.com", "owner", "", Set.of(UserRole.OWNER));
-        String key = users.createKey(owner.id(), "test");
+        String key = users.createKey(owner.id(), "test", java.time.Instant.now(), java.time.Duration.ofDays(1));
         // One event goes out by webhook, the rest by the default method, email.
         try (Connection connection = database.getConnection()) {
             connection
@@ -172,7 +192,7 @@ class ServerProcessTest {
                 .isEqualTo(404);
         UserDirectory users = new UserDirectory(postgres.dataSource());
         User owner = users.create("split@example.com", "splitowner", "", Set.of(UserRole.OWNER));
-        String key = users.createKey(owner.id(), "test");
+        String key = users.createKey(owner.id(), "test", java.time.Instant.now(), java.time.Duration.ofDays(1));
         ApiClient api = new ApiClient(httpPort);
         assertThat(api.put(
                                 "/api/v2/notifications/templates/" + SystemTemplates.WORKSPACE_DELETED + "/method",
@@ -259,7 +279,11 @@ class ServerProcessTest {
         return arguments;
     }
 
-    private static PGSimpleDataSource embeddedDatabase(ChildJvm server) throws IOException {
+    /**
+     * The embedded PostgreSQL's superuser, with the password Herald generated on its first start and keeps, readable
+     * by its owner only, in the data directory.
+     */
+    private PGSimpleDataSource embeddedDatabase(ChildJvm server) throws IOException {
         Matcher port = EMBEDDED_PORT.matcher(Files.readString(server.output()));
         String last = null;
         while (port.find()) {
@@ -271,6 +295,9 @@ class ServerProcessTest {
                 new DatabaseUrl("127.0.0.1", Integer.parseInt(last), "postgres", "postgres", Secret.of(""), Map.of());
         dataSource.setUrl(url.jdbcUrl());
         dataSource.setUser("postgres");
+        Path passwordFile = dataDirectory.resolve("herald").resolve("postgres.password");
+        assertThat(Files.getPosixFilePermissions(passwordFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        dataSource.setPassword(Files.readString(passwordFile).strip());
         return dataSource;
     }
 

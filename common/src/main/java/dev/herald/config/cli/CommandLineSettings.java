@@ -4,6 +4,7 @@ import dev.herald.config.ConfigInput;
 import dev.herald.config.HeraldSettings;
 import dev.herald.config.Setting;
 import dev.herald.config.SettingType;
+import dev.herald.config.SettingValues;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,16 @@ public final class CommandLineSettings {
     public static void addOptions(CommandSpec spec) {
         for (Setting<?> setting : HeraldSettings.ALL) {
             spec.addOption(option(setting));
+            if (setting.readableFromFile()) {
+                spec.addOption(OptionSpec.builder(setting.fileFlag())
+                        .description("A file holding the value of " + setting.flag() + " (one value per line when it"
+                                + " repeats), so that the secret stays out of the process list. Env: $"
+                                + setting.fileEnv() + ".")
+                        .paramLabel("<path>")
+                        .type(String.class)
+                        .arity("1")
+                        .build());
+            }
         }
     }
 
@@ -32,6 +43,14 @@ public final class CommandLineSettings {
     public static ConfigInput input(ParseResult parsed, Map<String, String> environment) {
         Map<String, ConfigInput.FlagValue> flags = new LinkedHashMap<>();
         for (Setting<?> setting : HeraldSettings.ALL) {
+            if (setting.readableFromFile()) {
+                OptionSpec file = parsed.matchedOption(setting.fileFlag());
+                if (file != null) {
+                    flags.put(
+                            SettingValues.fileKey(setting),
+                            new ConfigInput.FlagValue(setting.fileFlag(), file.stringValues()));
+                }
+            }
             OptionSpec option = parsed.matchedOption(setting.flag());
             if (option == null) {
                 continue;

@@ -5,6 +5,7 @@ import dev.herald.config.HostPort;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.WebSessionStore;
 import dev.herald.server.health.Probes;
+import dev.herald.server.http.SecurityHeaders;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.server.web.WebUi;
 import dev.herald.token.TokenPublisher;
@@ -15,6 +16,7 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
             Probes probes,
             Optional<DevMailbox> mailbox,
             Clock clock) {
-        ApiServices services = ApiServices.over(dataSource, publisher, clock);
+        ApiServices services = ApiServices.over(dataSource, publisher, heraldConfig.api(), clock);
         Authenticator authenticator = new Authenticator(services.users(), clock);
         byte[] openApi = openApiDocument();
         this.app = Javalin.create(config -> {
@@ -53,6 +55,10 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.http.defaultContentType = "application/json";
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            SecurityHeaders headers = new SecurityHeaders(
+                    "https".equalsIgnoreCase(heraldConfig.server().accessUrl().getScheme()));
+            config.routes.before(headers::apply);
+            config.routes.before(RequestGuard::check);
             config.routes.before("/api/v2/*", authenticator::authenticate);
             probes.register(config.routes);
             config.routes.get(
@@ -64,6 +70,7 @@ public final class ApiServer implements AutoCloseable {
             new UsersApi(services).register(config.routes);
             new WebUi(new WebUi.Services(
                             services.users(),
+                            services.lifecycle(),
                             new WebSessionStore(dataSource),
                             services.templates(),
                             services.preferences(),
@@ -82,6 +89,19 @@ public final class ApiServer implements AutoCloseable {
                     (e, context) ->
                             answer(new ApiException(e.getStatus(), httpMessage(e, context), "", List.of()), context));
             config.routes.exception(Exception.class, (e, context) -> {
+                if (dataException(e)) {
+                    // PostgreSQL refused a value the edge let through: the request's fault, not Herald's.
+                    log.warn(
+                            "{} {} carried a value PostgreSQL cannot store: {}",
+                            context.method(),
+                            context.path(),
+                            e.getMessage());
+                    answer(
+                            ApiException.badRequest("A value in the request cannot be stored (for example a time"
+                                    + " outside the years 1 to 9999, or a number too large)."),
+                            context);
+                    return;
+                }
                 log.error("notifications API request {} {} failed", context.method(), context.path(), e);
                 answer(
                         new ApiException(
@@ -132,6 +152,18 @@ public final class ApiServer implements AutoCloseable {
 
     private static void answer(ApiException e, Context context) {
         context.status(e.status()).json(new ErrorResponse(e.getMessage(), e.detail(), e.validations()));
+    }
+
+    /** A PostgreSQL data exception (SQLSTATE class 22): a value out of range, badly encoded or malformed. */
+    private static boolean dataException(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String httpMessage(HttpResponseException e, Context context) {

@@ -1,6 +1,8 @@
 package dev.herald.server.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,18 @@ import java.util.stream.Collectors;
 /** The API's JSON: snake_case like Coder's, ISO-8601 times, and request errors that name the field. */
 public final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    /** Deep enough for any real request, shallow enough that no body can exhaust the stack or the CPU. */
+    static final int MAX_NESTING = 32;
+
+    /** Digits in one number: more than any id, count or time needs. */
+    static final int MAX_NUMBER_LENGTH = 64;
+
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .build())
+                    .build())
             .registerModule(new JavaTimeModule())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -38,8 +51,9 @@ public final class Json {
         if (body.isBlank()) {
             throw ApiException.badRequest("The request body is empty; a JSON object is expected.");
         }
+        T value;
         try {
-            return MAPPER.readValue(body, type);
+            value = MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badField(path(e), "is not a known field");
         } catch (JsonMappingException e) {
@@ -50,10 +64,17 @@ public final class Json {
             }
             throw ApiException.badField(field, "has the wrong type or value");
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("The request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ").");
+            throw ApiException.badRequest("The request body is not valid JSON"
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ")")
+                    + ".");
         }
+        if (value == null) {
+            throw ApiException.badRequest("The request body must be a JSON object, not null.");
+        }
+        return value;
     }
 
     private static String path(JsonMappingException e) {

@@ -6,6 +6,7 @@ import dev.herald.model.UserRole;
 import dev.herald.producer.EnqueueRequest;
 import dev.herald.producer.EnqueueResult;
 import dev.herald.server.data.Template;
+import dev.herald.server.http.RateLimiter;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.sql.SQLException;
@@ -148,6 +149,16 @@ final class NotificationsApi {
         if (message.length() > MAX_CUSTOM_MESSAGE) {
             throw ApiException.badField("content.message", "is longer than " + MAX_CUSTOM_MESSAGE + " characters");
         }
+        services.customNotifications().acquire(caller.user().id().toString()).ifPresent(wait -> {
+            long seconds = RateLimiter.retryAfterSeconds(wait);
+            context.header("Retry-After", Long.toString(seconds));
+            throw new ApiException(
+                    429,
+                    "You are sending custom notifications too fast.",
+                    "At most " + services.config().customNotificationsPerMinute() + " a minute; try again in " + seconds
+                            + " s.",
+                    List.of());
+        });
         EnqueueResult result = services.enqueuer()
                 .enqueue(new EnqueueRequest(
                         SystemTemplates.CUSTOM_NOTIFICATION,

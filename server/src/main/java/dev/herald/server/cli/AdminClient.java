@@ -46,6 +46,10 @@ final class AdminClient {
         return send("PUT", path, body);
     }
 
+    JsonNode delete(String path) throws Failure {
+        return send("DELETE", path, null);
+    }
+
     private JsonNode send(String method, String path, Object body) throws Failure {
         if (token == null || token.isBlank()) {
             throw new Failure("No API key: pass --token or set HERALD_TOKEN (`herald users create` prints one).");

@@ -49,6 +49,9 @@ public final class MessageFilterParser {
             .map(NotificationMethod::sqlName)
             .toList();
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     private final UserDirectory users;
 
     public MessageFilterParser(UserDirectory users) {
@@ -82,7 +85,11 @@ public final class MessageFilterParser {
         Optional<Instant> before = time(query, times.before(), times, problems);
         Optional<MessageFilter.PageCursor> cursor = present(query, "before").flatMap(text -> {
             try {
-                return Optional.of(MessageFilter.PageCursor.decode(text));
+                MessageFilter.PageCursor decoded = MessageFilter.PageCursor.decode(text);
+                if (!storable(decoded.createdAt())) {
+                    throw new IllegalArgumentException("not a time Herald stores");
+                }
+                return Optional.of(decoded);
             } catch (IllegalArgumentException e) {
                 problems.add(new Problem("before", "is not a page cursor that Herald handed out"));
                 return Optional.empty();
@@ -111,10 +118,20 @@ public final class MessageFilterParser {
             Function<String, String> query, String name, TimeFields times, List<Problem> problems) {
         Optional<String> value = present(query, name);
         try {
-            return value.map(times.parser());
+            Optional<Instant> time = value.map(times.parser());
+            if (time.isPresent() && !storable(time.get())) {
+                problems.add(new Problem(name, "\"" + value.get() + "\" is outside the years 1 to 9999"));
+                return Optional.empty();
+            }
+            return time;
         } catch (DateTimeParseException e) {
             problems.add(new Problem(name, "\"" + value.get() + "\" is not " + times.example()));
             return Optional.empty();
         }
+    }
+
+    /** Within the years PostgreSQL and every reader of the table handle without surprise. */
+    static boolean storable(Instant time) {
+        return !time.isBefore(EARLIEST) && time.isBefore(LATEST);
     }
 }

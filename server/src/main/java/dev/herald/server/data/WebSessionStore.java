@@ -33,12 +33,20 @@ public final class WebSessionStore {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Starts a session. Sessions that have expired are deleted on the way: signing in is rare enough to carry that
+     * cost, and the table never grows with sessions nobody can use.
+     */
     public Started start(UUID userId, Instant now, Duration lifetime) throws SQLException {
         String cookie = randomToken();
         String csrf = randomToken();
         try (Connection connection = dataSource.getConnection();
+                PreparedStatement purge =
+                        connection.prepareStatement("DELETE FROM web_sessions WHERE expires_at <= ?");
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO web_sessions (token_hash, user_id,"
                         + " csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+            purge.setObject(1, now.atOffset(ZoneOffset.UTC));
+            purge.executeUpdate();
             insert.setBytes(1, sha256(cookie));
             insert.setObject(2, userId);
             insert.setString(3, csrf);

@@ -1,6 +1,7 @@
 package dev.herald.server.health;
 
 import dev.herald.config.HostPort;
+import dev.herald.server.http.SecurityHeaders;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ public final class ProbeServer implements AutoCloseable {
     public static ProbeServer start(Probes probes, HostPort address) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.routes.before(new SecurityHeaders(false)::apply);
             probes.register(config.routes);
         });
         try {

@@ -30,8 +30,9 @@ final class DevMailPage {
         routes.get("/dev/mail/{number}", this::show);
     }
 
+    /** Owners only: caught mail holds every user's notifications, and sign-in links with them. */
     private void show(Context context) throws SQLException {
-        Optional<WebSessionView> session = sessions.signedIn(context);
+        Optional<WebSessionView> session = sessions.owner(context);
         if (session.isEmpty()) {
             return;
         }

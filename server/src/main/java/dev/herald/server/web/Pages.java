@@ -57,6 +57,7 @@ final class Pages {
             case "deployment" -> "Deployment";
             case "messages", "message" -> "Messages";
             case "mail" -> "Mail";
+            case "users" -> "Users";
             default -> "None";
         };
     }

@@ -23,19 +23,47 @@ final class WebForms {
     }
 
     static void seeOtherWithNotice(Context context, String to, String notice) {
-        seeOther(context, to + (to.contains("?") ? "&" : "?") + "notice=" + encode(notice));
+        seeOther(context, to + (to.contains("?") ? "&" : "?") + "notice=" + encode(shortened(notice)));
     }
 
     static void seeOtherWithError(Context context, String to, String error) {
-        seeOther(context, to + (to.contains("?") ? "&" : "?") + "error=" + encode(error));
+        seeOther(context, to + (to.contains("?") ? "&" : "?") + "error=" + encode(shortened(error)));
     }
 
-    /** Only paths on this server: an open redirect through the sign-in page would help phishing. */
+    /** What travels in a redirect's URL stays short: a message may quote what a user typed, at any length. */
+    static String shortened(String text) {
+        return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 1) + "…";
+    }
+
+    static final String HOME = "/settings/notifications";
+
+    /** Characters of a notice or error carried in a redirect; the response headers must stay well under 8 KiB. */
+    static final int MAX_MESSAGE = 300;
+
+    /**
+     * Only paths on this server: an open redirect through the sign-in page would help phishing. Browsers drop tabs and
+     * line breaks from URLs and read a backslash as a slash, so {@code /<TAB>/evil.example} or {@code /\evil.example}
+     * would leave the site; anything but a plain absolute path goes home instead.
+     */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
-            return "/settings/notifications";
+        if (next == null || !next.startsWith("/") || next.startsWith("//")) {
+            return HOME;
         }
-        return next;
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c <= ' '
+                    || c == '\\'
+                    || Character.isISOControl(c)
+                    || Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)) {
+                return HOME;
+            }
+        }
+        int slashes = 0;
+        while (slashes < next.length() && (next.charAt(slashes) == '/')) {
+            slashes++;
+        }
+        return slashes > 1 || next.contains("://") ? HOME : next;
     }
 
     /** The id, or null when the text is not one. */

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Who is signed in, and what protects their pages: the session cookie (HttpOnly, SameSite=Strict, Secure behind
- * https), the security headers of every signed-in page, the owner check and the CSRF token every form carries.
+ * https), the owner check and the CSRF token every form carries.
  */
 final class WebSessions {
 
@@ -65,12 +65,6 @@ final class WebSessions {
 
     /** The signed-in user, or a redirect to the sign-in page (saying so when a session had expired). */
     Optional<WebSessionView> signedIn(Context context) throws SQLException {
-        context.header("Cache-Control", "no-store");
-        context.header(
-                "Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors"
-                        + " 'none'; form-action 'self'");
-        context.header("X-Content-Type-Options", "nosniff");
         String cookie = context.cookie(SESSION_COOKIE);
         Optional<User> user = Optional.empty();
         Optional<WebSessionStore.WebSession> found = Optional.empty();

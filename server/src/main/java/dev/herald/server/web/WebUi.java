@@ -5,11 +5,14 @@ import dev.herald.producer.Enqueuer;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.MessageFilterParser;
 import dev.herald.server.data.MessageQueries;
+import dev.herald.server.data.PasswordGate;
 import dev.herald.server.data.PreferenceStore;
 import dev.herald.server.data.Redrive;
 import dev.herald.server.data.TemplateCatalog;
 import dev.herald.server.data.UserDirectory;
+import dev.herald.server.data.UserLifecycle;
 import dev.herald.server.data.WebSessionStore;
+import dev.herald.server.http.ClientAddress;
 import dev.herald.store.SiteConfigStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -30,6 +33,7 @@ public final class WebUi {
     /** What the pages read and change. */
     public record Services(
             UserDirectory users,
+            UserLifecycle lifecycle,
             WebSessionStore sessions,
             TemplateCatalog templates,
             PreferenceStore preferences,
@@ -65,7 +69,15 @@ public final class WebUi {
         routes.get("/web/herald.css", context -> asset(context, "text/css", stylesheet));
         routes.get("/web/herald.js", context -> asset(context, "text/javascript", script));
         routes.get("/", context -> context.redirect("/settings/notifications"));
-        new SignInPages(services.users(), sessions, pages, services.clock()).register(routes);
+        new SignInPages(
+                        services.users(),
+                        sessions,
+                        pages,
+                        PasswordGate.forThisMachine(),
+                        services.config().server().accessUrl(),
+                        ClientAddress.from(services.config().api()),
+                        services.clock())
+                .register(routes);
         new PreferencesPage(services.templates(), services.preferences(), sessions, pages).register(routes);
         new DeploymentPages(
                         services.templates(),
@@ -85,6 +97,7 @@ public final class WebUi {
                         sessions,
                         pages)
                 .register(routes);
+        new UsersPage(services.users(), services.lifecycle(), sessions, pages).register(routes);
         new DevMailPage(services.mailbox(), sessions, pages).register(routes);
     }
 
