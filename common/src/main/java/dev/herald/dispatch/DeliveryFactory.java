@@ -1,5 +1,6 @@
 package dev.herald.dispatch;
 
+import dev.herald.model.NotificationMethod;
 import dev.herald.render.MarkdownFormatter;
 import dev.herald.render.RenderedMessage;
 import dev.herald.render.TemplateRenderException;
@@ -11,9 +12,25 @@ public final class DeliveryFactory {
 
     private final TemplateRenderer renderer;
     private final MarkdownFormatter markdown = new MarkdownFormatter();
+    private final boolean html;
 
+    /** For email, which shows HTML beside the plain text. */
     public DeliveryFactory(TemplateRenderer renderer) {
+        this(renderer, true);
+    }
+
+    /**
+     * @param html whether the sender shows HTML; a webhook carries plain text and Markdown only, and rendering HTML it
+     *     would throw away costs a Markdown pass per message
+     */
+    public DeliveryFactory(TemplateRenderer renderer, boolean html) {
         this.renderer = renderer;
+        this.html = html;
+    }
+
+    /** What a sender of {@code method} needs. */
+    public static DeliveryFactory forMethod(TemplateRenderer renderer, NotificationMethod method) {
+        return new DeliveryFactory(renderer, method == NotificationMethod.SMTP);
     }
 
     /**
@@ -22,11 +39,8 @@ public final class DeliveryFactory {
     public Delivery prepare(LeasedMessage message) {
         RenderedMessage rendered = renderer.render(
                 message.templateName(), message.titleTemplate(), message.bodyTemplate(), message.payload());
+        MarkdownFormatter.Formatted body = markdown.format(rendered.bodyMarkdown(), html);
         return new Delivery(
-                message,
-                rendered,
-                markdown.html(rendered.bodyMarkdown()),
-                markdown.plainText(rendered.bodyMarkdown()),
-                renderer.preferencesUrl(message.templateId()));
+                message, rendered, body.html(), body.plainText(), renderer.preferencesUrl(message.templateId()));
     }
 }

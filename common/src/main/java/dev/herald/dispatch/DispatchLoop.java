@@ -108,7 +108,7 @@ public final class DispatchLoop implements AutoCloseable {
         this.settings = settings;
         this.wiring = wiring;
         this.topics = new TopicNames(wiring.kafka().topicPrefix());
-        this.deliveries = new DeliveryFactory(wiring.renderer());
+        this.deliveries = DeliveryFactory.forMethod(wiring.renderer(), settings.method());
         this.outcomes = new OutcomePolicy(settings.maxSendAttempts(), wiring.retryPolicy());
         this.inflight = new Semaphore(settings.maxInflightSends());
         this.metrics = new DispatchMetrics(

@@ -17,12 +17,24 @@ public final class MarkdownFormatter {
             .lineBreakRendering(LineBreakRendering.SEPARATE_BLOCKS)
             .build();
 
+    /** A body in the formats a sender needs, parsed once. */
+    public record Formatted(String html, String plainText) {}
+
     public String html(String markdown) {
         return html.render(parse(markdown));
     }
 
     public String plainText(String markdown) {
         return text.render(parse(markdown)).strip();
+    }
+
+    /**
+     * Plain text always; HTML only when asked for (email needs it, webhooks do not), from one parse of the Markdown.
+     */
+    public Formatted format(String markdown, boolean withHtml) {
+        Node document = parse(markdown);
+        return new Formatted(
+                withHtml ? html.render(document) : "", text.render(document).strip());
     }
 
     private Node parse(String markdown) {

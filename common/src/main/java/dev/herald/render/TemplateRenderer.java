@@ -2,12 +2,14 @@ package dev.herald.render;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
 import dev.herald.model.MessagePayload;
 import dev.herald.model.MessagePayload.Action;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fills a template's title, body and action URLs from a message payload, each with the escaping its destination
@@ -16,10 +18,19 @@ import java.util.Map;
  */
 public final class TemplateRenderer {
 
+    /** Enough for every template version and action of a deployment; beyond it, the cache starts again. */
+    static final int MAX_COMPILED = 1024;
+
     private final Mustache.Compiler title;
     private final Mustache.Compiler body;
     private final Mustache.Compiler url;
     private final String accessUrl;
+
+    /**
+     * Compiled templates by escaping and text: compiling costs more than rendering, and a compiled template keeps
+     * the fetchers it found for each variable, so the reflection behind them runs once rather than per message.
+     */
+    private final Map<Mustache.Compiler, Map<String, Template>> compiled = new ConcurrentHashMap<>();
 
     public TemplateRenderer(URI accessUrl) {
         this.accessUrl = stripTrailingSlash(accessUrl.toString());
@@ -53,18 +64,36 @@ public final class TemplateRenderer {
         return new RenderedMessage(renderedTitle, renderedBody, actions);
     }
 
-    private static String fill(
+    private String fill(
             Mustache.Compiler compiler,
             String templateName,
             String part,
             String template,
             Map<String, Object> context) {
         try {
-            return compiler.compile(template).execute(context);
+            return compiled(compiler, template).execute(context);
         } catch (MustacheException e) {
             throw new TemplateRenderException(
                     "template \"" + templateName + "\" could not render its " + part + ": " + e.getMessage(), e);
         }
+    }
+
+    private Template compiled(Mustache.Compiler compiler, String text) {
+        Map<String, Template> cache = compiled.computeIfAbsent(compiler, c -> new ConcurrentHashMap<>());
+        Template template = cache.get(text);
+        if (template == null) {
+            if (cache.size() >= MAX_COMPILED) {
+                cache.clear();
+            }
+            template = compiler.compile(text);
+            cache.put(text, template);
+        }
+        return template;
+    }
+
+    /** How many templates are compiled and kept (for tests of the cache). */
+    int compiledCount() {
+        return compiled.values().stream().mapToInt(Map::size).sum();
     }
 
     private Map<String, Object> context(MessagePayload payload) {

@@ -1,12 +1,12 @@
 package dev.herald.render;
 
+import static dev.herald.render.Payloads.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.model.MessagePayload;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,20 +77,5 @@ class EscapingTest {
 
     private RenderedMessage render(String title, String body, Map<String, String> labels) {
         return renderer.render("test", title, body, payload(labels, List.of()));
-    }
-
-    private static MessagePayload payload(Map<String, String> labels, List<MessagePayload.Action> actions) {
-        return new MessagePayload(
-                "1.2",
-                "Test",
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                "a@example.com",
-                "A",
-                "a",
-                actions,
-                labels,
-                null,
-                null);
     }
 }

@@ -3,6 +3,7 @@ package dev.herald.server;
 import dev.herald.config.ConfigurationException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.cli.CommandLineSettings;
+import dev.herald.server.bench.BenchCommand;
 import dev.herald.server.cli.EnqueueCommand;
 import dev.herald.server.cli.MessagesCommand;
 import dev.herald.server.cli.NotificationsCommand;
@@ -79,6 +80,7 @@ public final class Herald {
         root.addSubcommand("messages", new MessagesCommand());
         root.addSubcommand("users", new UsersCommand());
         root.addSubcommand("enqueue", new EnqueueCommand());
+        root.addSubcommand("bench", new BenchCommand());
         return root;
     }
 

@@ -1,0 +1,20 @@
+package dev.herald.server.bench;
+
+import dev.herald.db.DatabaseUrl;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The Herald a bench runs against: where to enqueue, and how much CPU its processes have used so far. */
+interface BenchTarget extends AutoCloseable {
+
+    DatabaseUrl database();
+
+    /** The CPU time of Herald's processes so far; empty when the bench cannot see them. */
+    Optional<Duration> cpu();
+
+    String describe();
+
+    /** Stops what the bench started; waiting for it is cut short on interrupt, and a failure only reported. */
+    @Override
+    void close() throws java.io.IOException;
+}

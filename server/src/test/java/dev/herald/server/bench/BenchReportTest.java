@@ -1,0 +1,55 @@
+package dev.herald.server.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+
+    private final BenchReport report = new BenchReport(
+            "herald server",
+            "webhook",
+            1000,
+            0,
+            0.5,
+            2.0,
+            1000,
+            3,
+            0.6,
+            LongStream.rangeClosed(1, 1000).boxed().toList());
+
+    @Test
+    void throughputCpuPerMessageAndPercentilesAreComputedFromTheRun() {
+        assertThat(report.throughput()).isEqualTo(500.0);
+        assertThat(report.cpuMillisPerMessage()).isEqualTo(0.6);
+        assertThat(report.percentile(50)).isEqualTo(500);
+        assertThat(report.percentile(99)).isEqualTo(990);
+        assertThat(report.percentile(100)).isEqualTo(1000);
+    }
+
+    @Test
+    void theTextAndTheJsonSayTheSame() {
+        assertThat(report.text())
+                .contains("1,000 webhook messages, enqueued all at once")
+                .contains("throughput          500 msg/s")
+                .contains("0.600 ms per message")
+                .contains("p50 500 ms, p90 900 ms, p99 990 ms, max 1000 ms");
+        Map<String, Object> json = report.json();
+        assertThat(json)
+                .containsEntry("throughput_per_second", 500.0)
+                .containsEntry("herald_cpu_ms_per_message", 0.6)
+                .containsEntry("latency_ms", Map.of("p50", 500L, "p90", 900L, "p99", 990L, "max", 1000L));
+    }
+
+    @Test
+    void cpuThatCannotBeSeenIsSaidSo() {
+        BenchReport blind = new BenchReport("a deployment", "smtp", 10, 100, 0.1, 1.0, 10, 0, null, List.of(5L));
+
+        assertThat(blind.cpuMillisPerMessage()).isNull();
+        assertThat(blind.text()).contains("not visible").contains("offered at 100 msg/s");
+        assertThat(blind.json()).containsEntry("herald_cpu_ms_per_message", null);
+    }
+}
