@@ -1,5 +1,6 @@
 package dev.herald.dispatch;
 
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.herald.model.NotificationMethod;
@@ -40,6 +41,11 @@ public final class DispatchMetrics {
     private final Timer send;
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
 
+    // Counters are looked up once per template, not built from strings per message: the hot path only increments.
+    private final Map<UUID, Counter[]> attempts = new ConcurrentHashMap<>();
+    private final Map<UUID, Counter> retries = new ConcurrentHashMap<>();
+    private final Counter synced;
+
     public DispatchMetrics(
             MetricRegistry registry, NotificationMethod method, LongSupplier inflight, LongSupplier pendingUpdates) {
         this.registry = registry;
@@ -48,15 +54,25 @@ public final class DispatchMetrics {
         this.send = registry.timer(PREFIX + "dispatcher_send_seconds." + this.method);
         registry.gauge(PREFIX + "inflight_dispatches." + this.method, () -> inflight::getAsLong);
         registry.gauge(PREFIX + "pending_updates." + this.method, () -> pendingUpdates::getAsLong);
+        this.synced = registry.counter(PREFIX + "synced_updates_total." + this.method);
     }
 
     void attempt(UUID templateId, Result result) {
-        registry.counter(PREFIX + "dispatch_attempts_total." + method + "." + templateId + "." + result.label)
+        attempts
+                .computeIfAbsent(templateId, id -> {
+                    Counter[] counters = new Counter[Result.values().length];
+                    for (Result each : Result.values()) {
+                        counters[each.ordinal()] = registry.counter(
+                                PREFIX + "dispatch_attempts_total." + method + "." + id + "." + each.label);
+                    }
+                    return counters;
+                })[result.ordinal()]
                 .inc();
     }
 
     void retry(UUID templateId) {
-        registry.counter(PREFIX + "retry_count." + method + "." + templateId).inc();
+        retries.computeIfAbsent(templateId, id -> registry.counter(PREFIX + "retry_count." + method + "." + id))
+                .inc();
     }
 
     void queued(double seconds) {
@@ -68,7 +84,7 @@ public final class DispatchMetrics {
     }
 
     void synced(int count) {
-        registry.counter(PREFIX + "synced_updates_total." + method).inc(count);
+        synced.inc(count);
     }
 
     void lag(TopicPartition partition, long records) {

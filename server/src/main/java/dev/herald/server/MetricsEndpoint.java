@@ -3,7 +3,6 @@ package dev.herald.server;
 import com.codahale.metrics.MetricRegistry;
 import dev.herald.config.HostPort;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.MapperConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -43,10 +42,7 @@ final class MetricsEndpoint implements AutoCloseable {
 
     static MetricsEndpoint start(MetricRegistry registry, HostPort address) {
         PrometheusRegistry prometheus = new PrometheusRegistry();
-        DropwizardExports.builder()
-                .dropwizardRegistry(registry)
-                .customLabelMapper(new CustomLabelMapper(LABELS))
-                .register(prometheus);
+        prometheus.register(new LabelledDropwizardExports(registry, new CustomLabelMapper(LABELS)));
         try {
             HTTPServer server = HTTPServer.builder()
                     .hostname(address.host().isEmpty() ? "0.0.0.0" : address.host())

@@ -47,8 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--warmup",
             defaultValue = "2000",
-            description = "Messages delivered first and not measured, so that the JIT has done its work. Default:"
-                    + " ${DEFAULT-VALUE}.")
+            description = "Messages delivered first, at the same --rate, and not measured, so that the JIT has done"
+                    + " its work. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--method", defaultValue = "webhook", description = "webhook or smtp. Default: ${DEFAULT-VALUE}.")
@@ -126,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchRun run = new BenchRun(database, receiver, target, recipient);
                 if (warmup > 0) {
                     err.println("warming up with " + warmup + " messages (not measured)");
-                    run.run(method, warmup, 0, wait);
+                    run.run(method, warmup, rate, wait);
                 }
                 err.println("measuring " + messages + " messages");
                 BenchReport report = run.run(method, messages, rate, wait);

@@ -18,7 +18,12 @@ record BenchReport(
         int delivered,
         long repeats,
         Double heraldCpuSeconds,
-        List<Long> latenciesMillis) {
+        List<Long> latenciesMillis,
+        Map<String, Double> stagesMillis) {
+
+    /** How the text names each stage of {@link BenchStages}. */
+    private static final Map<String, String> STAGE_NAMES =
+            Map.of("relayed", "commit → Kafka", "leased", "commit → lease", "sent", "send");
 
     double throughput() {
         return seconds > 0 ? delivered / seconds : 0;
@@ -76,6 +81,14 @@ record BenchReport(
                 percentile(90),
                 percentile(99),
                 percentile(100)));
+        if (!stagesMillis.isEmpty()) {
+            List<String> stages = new ArrayList<>();
+            stagesMillis.forEach((stage, millis) -> stages.add(
+                    String.format(Locale.ROOT, "%s %.0f ms", STAGE_NAMES.getOrDefault(stage, stage), millis)));
+            text.append("  where it goes (p50) ")
+                    .append(String.join(", ", stages))
+                    .append('\n');
+        }
         return text.toString();
     }
 
@@ -100,6 +113,7 @@ record BenchReport(
         latency.put("p99", percentile(99));
         latency.put("max", percentile(100));
         json.put("latency_ms", latency);
+        json.put("stages_p50_ms", stagesMillis);
         return json;
     }
 

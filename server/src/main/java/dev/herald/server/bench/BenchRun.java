@@ -98,7 +98,8 @@ final class BenchRun {
                 latencies.size(),
                 receiver.repeats(),
                 cpu,
-                latencies);
+                latencies,
+                target.metrics().map(uri -> BenchStages.read(uri, method)).orElse(Map.of()));
     }
 
     private void enqueue(String run, int first, int last, Map<String, Long> committed) throws SQLException {

@@ -14,6 +14,11 @@ interface BenchTarget extends AutoCloseable {
 
     String describe();
 
+    /** Where Herald's Prometheus metrics are served, when the bench knows. */
+    default java.util.Optional<java.net.URI> metrics() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops what the bench started; waiting for it is cut short on interrupt, and a failure only reported. */
     @Override
     void close() throws java.io.IOException;

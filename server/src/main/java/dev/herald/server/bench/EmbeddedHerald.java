@@ -3,6 +3,9 @@ package dev.herald.server.bench;
 import dev.herald.config.Secret;
 import dev.herald.db.DatabaseUrl;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +33,13 @@ final class EmbeddedHerald implements BenchTarget {
     private final Process process;
     private final Path directory;
     private final DatabaseUrl database;
+    private final int metricsPort;
 
-    private EmbeddedHerald(Process process, Path directory, DatabaseUrl database) {
+    private EmbeddedHerald(Process process, Path directory, DatabaseUrl database, int metricsPort) {
         this.process = process;
         this.directory = directory;
         this.database = database;
+        this.metricsPort = metricsPort;
     }
 
     /**
@@ -46,6 +51,10 @@ final class EmbeddedHerald implements BenchTarget {
             String method, int httpPort, int smtpPort, List<String> serverFlags, List<String> jvmOptions)
             throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("herald-bench");
+        int metricsPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            metricsPort = free.getLocalPort();
+        }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
@@ -54,7 +63,7 @@ final class EmbeddedHerald implements BenchTarget {
                 "--data-dir=" + directory,
                 "--roles=all",
                 "--http-address=127.0.0.1:0",
-                "--prometheus-address=",
+                "--prometheus-address=127.0.0.1:" + metricsPort,
                 "--notifications-method=" + method,
                 "--notifications-webhook-endpoint=http://127.0.0.1:" + httpPort + "/hook",
                 "--notifications-email-smarthost=127.0.0.1:" + smtpPort,
@@ -85,7 +94,8 @@ final class EmbeddedHerald implements BenchTarget {
                                 "postgres",
                                 "postgres",
                                 password,
-                                Map.of()));
+                                Map.of()),
+                        metricsPort);
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
@@ -100,6 +110,11 @@ final class EmbeddedHerald implements BenchTarget {
     @Override
     public DatabaseUrl database() {
         return database;
+    }
+
+    @Override
+    public Optional<URI> metrics() {
+        return Optional.of(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"));
     }
 
     @Override

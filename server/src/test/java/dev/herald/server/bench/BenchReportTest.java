@@ -19,7 +19,8 @@ class BenchReportTest {
             1000,
             3,
             0.6,
-            LongStream.rangeClosed(1, 1000).boxed().toList());
+            LongStream.rangeClosed(1, 1000).boxed().toList(),
+            new java.util.LinkedHashMap<>(Map.of("relayed", 40.0)));
 
     @Test
     void throughputCpuPerMessageAndPercentilesAreComputedFromTheRun() {
@@ -36,7 +37,8 @@ class BenchReportTest {
                 .contains("1,000 webhook messages, enqueued all at once")
                 .contains("throughput          500 msg/s")
                 .contains("0.600 ms per message")
-                .contains("p50 500 ms, p90 900 ms, p99 990 ms, max 1000 ms");
+                .contains("p50 500 ms, p90 900 ms, p99 990 ms, max 1000 ms")
+                .contains("where it goes (p50) commit → Kafka 40 ms");
         Map<String, Object> json = report.json();
         assertThat(json)
                 .containsEntry("throughput_per_second", 500.0)
@@ -46,10 +48,25 @@ class BenchReportTest {
 
     @Test
     void cpuThatCannotBeSeenIsSaidSo() {
-        BenchReport blind = new BenchReport("a deployment", "smtp", 10, 100, 0.1, 1.0, 10, 0, null, List.of(5L));
+        BenchReport blind =
+                new BenchReport("a deployment", "smtp", 10, 100, 0.1, 1.0, 10, 0, null, List.of(5L), Map.of());
 
         assertThat(blind.cpuMillisPerMessage()).isNull();
         assertThat(blind.text()).contains("not visible").contains("offered at 100 msg/s");
         assertThat(blind.json()).containsEntry("herald_cpu_ms_per_message", null);
+    }
+
+    @Test
+    void theStagesAreTheMediansHeraldsOwnMetricsReport() {
+        String metrics = """
+                herald_relay_lag_ms{quantile="0.5",} 42.0
+                herald_relay_lag_ms{quantile="0.99",} 300.0
+                herald_notifications_queued_seconds{method="smtp",quantile="0.5",} 9.0
+                herald_notifications_queued_seconds{method="webhook",quantile="0.5",} 0.125
+                herald_notifications_dispatcher_send_seconds{method="webhook",quantile="0.5",} 0.004
+                """;
+
+        assertThat(BenchStages.parse(metrics, "webhook"))
+                .containsExactly(Map.entry("relayed", 42.0), Map.entry("leased", 125.0), Map.entry("sent", 4.0));
     }
 }
