@@ -177,6 +177,35 @@ class HostileInputTest {
     }
 
     @Test
+    void theEdgeNamesWhatItRefuses() {
+        Map<String, String> owner = Map.of("Coder-Session-Token", ownerKey, "Content-Type", "application/json");
+
+        RawHttp.Answer path = http.get("/api/v2/users/a%00b", owner);
+        RawHttp.Answer body = http.send(
+                "POST",
+                "/api/v2/notifications/custom",
+                owner,
+                "{\"content\": {\"title\": \"a\\u0000b\", \"message\": \"x\"}}".getBytes(StandardCharsets.UTF_8));
+        RawHttp.Answer charset = http.send(
+                "PUT",
+                "/api/v2/notifications/settings",
+                Map.of("Coder-Session-Token", ownerKey, "Content-Type", "application/json; charset=iso-8859-1"),
+                "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(path.status())
+                .as("Jetty refuses a NUL in the URI before any handler")
+                .isEqualTo(400);
+        assertThat(path.body()).contains("\"message\":\"The request was refused before it reached Herald");
+        assertThat(path.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        RawHttp.Answer decoded = http.get("/api/v2/users/a%01b", owner);
+        assertThat(decoded.status()).isEqualTo(400);
+        assertThat(decoded.body()).contains("The request path contains the control character U+0001");
+        assertThat(body.status()).isEqualTo(400);
+        assertThat(body.body()).contains("\"field\":\"content.title\"").contains("U+0000");
+        assertThat(charset.status()).isEqualTo(415);
+    }
+
+    @Test
     void noWebFormOrPageAnswers5xxOrAStackTraceToHostileInput() {
         List<String> failures = new ArrayList<>();
         int requests = 0;

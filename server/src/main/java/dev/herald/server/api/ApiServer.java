@@ -5,6 +5,7 @@ import dev.herald.config.HostPort;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.WebSessionStore;
 import dev.herald.server.health.Probes;
+import dev.herald.server.http.JsonErrorHandler;
 import dev.herald.server.http.SecurityHeaders;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.server.web.WebUi;
@@ -58,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
             SecurityHeaders headers = new SecurityHeaders(
                     "https".equalsIgnoreCase(heraldConfig.server().accessUrl().getScheme()));
             config.routes.before(headers::apply);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(headers)));
             config.routes.before(RequestGuard::check);
             config.routes.before("/api/v2/*", authenticator::authenticate);
             probes.register(config.routes);

@@ -24,7 +24,7 @@ final class RequestGuard {
 
     static void check(Context context) {
         String path = context.path();
-        String badPath = problem(path, false);
+        String badPath = problem(decodedPath(path), false);
         if (badPath != null) {
             throw ApiException.badRequest("The request path " + badPath + ".");
         }
@@ -130,6 +130,18 @@ final class RequestGuard {
                     throw ApiException.badField(parameter.getKey(), problem);
                 }
             }
+        }
+    }
+
+    /**
+     * The path as handlers will see its parameters: percent-decoded as UTF-8. Path parameters are not known yet when
+     * this runs, so the whole path is checked; a broken escape is refused here rather than in a handler.
+     */
+    private static String decodedPath(String path) {
+        try {
+            return java.net.URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("The request path is not valid percent-encoded UTF-8.");
         }
     }
 

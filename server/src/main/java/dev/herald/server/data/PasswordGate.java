@@ -23,9 +23,10 @@ public final class PasswordGate {
         }
     }
 
-    /** A real hash of a random password, checked against when there is no hash to check. */
-    private static final String NO_PASSWORD_HASH =
-            Passwords.hash(UUID.randomUUID().toString());
+    /** A real hash of a random password, checked against when there is no hash to check; made on first need. */
+    private static final class NoPassword {
+        static final String HASH = Passwords.hash(UUID.randomUUID().toString());
+    }
 
     private final Semaphore slots;
     private final Duration wait;
@@ -62,7 +63,7 @@ public final class PasswordGate {
         try {
             checks.incrementAndGet();
             String hash = stored.map(UserDirectory.StoredPassword::hash).orElse(null);
-            boolean matches = Passwords.matches(password, hash != null ? hash : NO_PASSWORD_HASH);
+            boolean matches = Passwords.matches(password, hash != null ? hash : NoPassword.HASH);
             return stored.filter(found -> matches && hash != null)
                     .map(UserDirectory.StoredPassword::user)
                     .filter(user -> "active".equals(user.status()));

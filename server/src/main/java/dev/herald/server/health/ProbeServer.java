@@ -1,6 +1,7 @@
 package dev.herald.server.health;
 
 import dev.herald.config.HostPort;
+import dev.herald.server.http.JsonErrorHandler;
 import dev.herald.server.http.SecurityHeaders;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
@@ -20,7 +21,9 @@ public final class ProbeServer implements AutoCloseable {
     public static ProbeServer start(Probes probes, HostPort address) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.routes.before(new SecurityHeaders(false)::apply);
+            SecurityHeaders headers = new SecurityHeaders(false);
+            config.routes.before(headers::apply);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(headers)));
             probes.register(config.routes);
         });
         try {

@@ -1,6 +1,8 @@
 package dev.herald.server.http;
 
 import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The headers every response of Herald's HTTP servers carries (API, pages, errors, redirects and probes alike), set
@@ -26,13 +28,20 @@ public final class SecurityHeaders {
     }
 
     public void apply(Context context) {
-        context.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        context.header("X-Frame-Options", "DENY");
-        context.header("X-Content-Type-Options", "nosniff");
-        context.header("Referrer-Policy", "same-origin");
-        context.header("Cache-Control", "no-store");
+        all().forEach(context::header);
+    }
+
+    /** Every header, by name. */
+    public Map<String, String> all() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "same-origin");
+        headers.put("Cache-Control", "no-store");
         if (https) {
-            context.header("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+            headers.put("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
         }
+        return headers;
     }
 }
