@@ -20,10 +20,6 @@ public final class MarkdownFormatter {
     /** A body in the formats a sender needs, parsed once. */
     public record Formatted(String html, String plainText) {}
 
-    public String html(String markdown) {
-        return html.render(parse(markdown));
-    }
-
     public String plainText(String markdown) {
         return text.render(parse(markdown)).strip();
     }

@@ -32,7 +32,7 @@ class EscapingTest {
         RenderedMessage message = render(
                 "Workspace {{labels.name}}", "Your workspace **{{labels.name}}** is gone.", Map.of("name", hostile));
 
-        String html = formatter.html(message.bodyMarkdown());
+        String html = formatter.format(message.bodyMarkdown(), true).html();
 
         assertThat(html)
                 .doesNotContain("<a ")

@@ -51,7 +51,7 @@ class RenderingCostTest {
         MarkdownFormatter.Formatted email = markdown.format("Hi **Ada**\n\nGone.", true);
         MarkdownFormatter.Formatted webhook = markdown.format("Hi **Ada**\n\nGone.", false);
 
-        assertThat(email.html()).isEqualTo(markdown.html("Hi **Ada**\n\nGone."));
+        assertThat(email.html()).isEqualTo("<p>Hi <strong>Ada</strong></p>\n<p>Gone.</p>\n");
         assertThat(email.plainText()).isEqualTo(markdown.plainText("Hi **Ada**\n\nGone."));
         assertThat(webhook.html()).isEmpty();
         assertThat(webhook.plainText()).isEqualTo(email.plainText());

@@ -484,7 +484,6 @@ class HostileInputTest {
         List<String> pairs = new ArrayList<>();
         fields.forEach((name, value) -> pairs.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        String body = String.join("&", pairs);
-        return fields.containsKey("csrf") || !body.isEmpty() ? body : "csrf=" + csrf;
+        return String.join("&", pairs);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -53,7 +54,8 @@ public final class Json {
         }
         T value;
         try {
-            value = MAPPER.readValue(body, type);
+            JsonNode parsed = context.attribute(RequestGuard.PARSED_BODY);
+            value = parsed != null ? MAPPER.treeToValue(parsed, type) : MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badField(path(e), "is not a known field");
         } catch (JsonMappingException e) {

@@ -20,6 +20,9 @@ import java.util.Map;
  */
 final class RequestGuard {
 
+    /** The JSON body as the guard parsed it, so that handlers bind it without parsing the text again. */
+    static final String PARSED_BODY = "herald.parsed-body";
+
     private RequestGuard() {}
 
     static void check(Context context) {
@@ -56,7 +59,10 @@ final class RequestGuard {
                         "Send it with Content-Type: application/json.",
                         List.of());
             }
-            checkJson(text);
+            JsonNode root = checkJson(text);
+            if (root != null) {
+                context.attribute(PARSED_BODY, root);
+            }
         } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
             Map<String, List<String>> form;
             try {
@@ -68,10 +74,10 @@ final class RequestGuard {
         }
     }
 
-    /** The body's top level must be an object, and every name and string in it storable text. */
-    private static void checkJson(String text) {
+    /** The body's top level must be an object, and every name and string in it storable text; returns it parsed. */
+    private static JsonNode checkJson(String text) {
         if (text.isBlank()) {
-            return;
+            return null;
         }
         JsonNode root;
         try {
@@ -94,6 +100,7 @@ final class RequestGuard {
                     + ".");
         }
         checkNode(root, "");
+        return root;
     }
 
     private static void checkNode(JsonNode node, String at) {

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,7 +49,7 @@ final class BenchStages {
         return stages;
     }
 
-    private static java.util.Optional<Double> median(String metrics, String name, String method, double scale) {
+    private static Optional<Double> median(String metrics, String name, String method, double scale) {
         Pattern line = Pattern.compile("(?m)^" + name + "\\{([^}]*)}\\s+(\\S+)$");
         Matcher found = line.matcher(metrics);
         while (found.find()) {
@@ -56,12 +57,12 @@ final class BenchStages {
             if (labels.contains("quantile=\"0.5\"")
                     && (method.isEmpty() || labels.contains("method=\"" + method + "\""))) {
                 try {
-                    return java.util.Optional.of(Double.parseDouble(found.group(2)) * scale);
+                    return Optional.of(Double.parseDouble(found.group(2)) * scale);
                 } catch (NumberFormatException e) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }
