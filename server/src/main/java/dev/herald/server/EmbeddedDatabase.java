@@ -66,6 +66,11 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("timezone", "UTC")
                     .setServerConfig("listen_addresses", "localhost")
                     .setServerConfig("password_encryption", "scram-sha-256")
+                    // The embedded server's library turns both off for tests. Herald wants them on: a committed
+                    // message must survive a crash of the machine, and the change stream only sees a commit once its
+                    // WAL is flushed, which without synchronous commit waits for the WAL writer (up to 200 ms).
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     // A fresh database still trusts local connections until secure() has run; from then on the
                     // server's own start-up check signs in like any client.
                     .setConnectConfig("password", password.reveal())

@@ -81,6 +81,16 @@ class ServerProcessTest {
             listening.next();
             assertThat(listening.getString(1)).as("loopback only").isEqualTo("localhost");
         }
+        try (Connection connection = database.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet durability = statement.executeQuery(
+                        "SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
+            durability.next();
+            assertThat(List.of(durability.getString(1), durability.getString(2)))
+                    .as("a committed message survives a crash, and reaches the change stream without waiting for"
+                            + " the WAL writer")
+                    .containsExactly("on", "on");
+        }
         assertThat(Files.readString(server.output()))
                 .as("outside --dev, the embedded database is called what it is")
                 .contains("Herald runs its embedded PostgreSQL")

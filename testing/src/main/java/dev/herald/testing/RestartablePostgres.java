@@ -90,7 +90,10 @@ public final class RestartablePostgres implements AutoCloseable {
                     .setServerConfig("max_replication_slots", "8")
                     .setServerConfig("max_wal_senders", "8")
                     .setServerConfig("timezone", "UTC")
-                    .setServerConfig("fsync", "off");
+                    .setServerConfig("fsync", "off")
+                    // Asynchronous commit (the library's default) would lose the last commits when PostgreSQL is
+                    // killed, and holds each change back from the change stream until the WAL writer's next round.
+                    .setServerConfig("synchronous_commit", "on");
             settings.forEach(builder::setServerConfig);
             server = builder.start();
         } catch (IOException e) {

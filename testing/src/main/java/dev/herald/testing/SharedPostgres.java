@@ -56,6 +56,9 @@ final class SharedPostgres {
                     .setServerConfig("timezone", "UTC")
                     // Durability against power loss is not what these tests prove; process crashes still are.
                     .setServerConfig("fsync", "off")
+                    // Asynchronous commit (the library's default) would lose the last commits when PostgreSQL is
+                    // killed, and holds each change back from the change stream until the WAL writer's next round.
+                    .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "off")
                     .setRegisterShutdownHook(true)
                     .start();
