@@ -528,6 +528,15 @@ public final class HeraldSettings {
             .description("Where the embedded PostgreSQL and Kafka keep their data across restarts.")
             .build();
 
+    public static final Setting<List<String>> EXPERIMENTS = Setting.builder(
+                    "experiments", SERVER, SettingType.STRING_LIST)
+            .flag("--experiments")
+            .env("CODER_EXPERIMENTS")
+            .description("Accepted so that Coder's start commands work unchanged. Notifications are always on in"
+                    + " Herald; any other experiment is logged at start-up and ignored.")
+            .repeatable()
+            .build();
+
     // --- API --------------------------------------------------------------------------------------------------
 
     public static final Setting<Duration> DEFAULT_TOKEN_LIFETIME = Setting.builder(
@@ -627,6 +636,7 @@ public final class HeraldSettings {
             PROMETHEUS_ADDRESS,
             VERBOSE,
             DATA_DIR,
+            EXPERIMENTS,
             DEFAULT_TOKEN_LIFETIME,
             CUSTOM_NOTIFICATIONS_PER_MINUTE,
             PROXY_TRUSTED_HEADERS,

@@ -4,6 +4,7 @@ import static dev.herald.config.HeraldSettings.*;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +18,11 @@ public record ServerConfig(
         HostPort httpAddress,
         Optional<HostPort> prometheusAddress,
         boolean verbose,
-        Path dataDir) {
+        Path dataDir,
+        List<String> ignoredExperiments) {
+
+    /** Experiments Coder had for notifications; Herald always has them on. */
+    private static final Set<String> ALWAYS_ON = Set.of("notifications", "*");
 
     static ServerConfig from(SettingValues values) {
         HostPort http = values.get(HTTP_ADDRESS);
@@ -49,7 +54,11 @@ public record ServerConfig(
                 http,
                 prometheus,
                 values.get(VERBOSE),
-                values.get(DATA_DIR));
+                values.get(DATA_DIR),
+                values.optional(EXPERIMENTS).orElse(List.of()).stream()
+                        .map(String::strip)
+                        .filter(experiment -> !experiment.isEmpty() && !ALWAYS_ON.contains(experiment))
+                        .toList());
     }
 
     private static boolean supportedDatabaseUrl(String url) {

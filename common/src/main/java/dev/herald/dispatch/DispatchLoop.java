@@ -34,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -72,6 +71,7 @@ public final class DispatchLoop implements AutoCloseable {
             RetryPolicy retryPolicy,
             TokenPublisher publisher,
             MetricRegistry registry,
+            CoderMetrics coderMetrics,
             Clock clock) {}
 
     /** A send that finished, waiting for its outcome to be written; the records it covers finish with it. */
@@ -86,7 +86,6 @@ public final class DispatchLoop implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore inflight;
-    private final AtomicInteger inflightCount = new AtomicInteger();
     private final ConcurrentLinkedQueue<Completed> completed = new ConcurrentLinkedQueue<>();
     private final List<Completed> toWrite = new ArrayList<>();
     private final OffsetTracker offsets = new OffsetTracker();
@@ -112,7 +111,7 @@ public final class DispatchLoop implements AutoCloseable {
         this.outcomes = new OutcomePolicy(settings.maxSendAttempts(), wiring.retryPolicy());
         this.inflight = new Semaphore(settings.maxInflightSends());
         this.metrics = new DispatchMetrics(
-                wiring.registry(), settings.method(), inflightCount::get, () -> completed.size() + toWrite.size());
+                wiring.registry(), wiring.coderMetrics(), settings.method(), () -> completed.size() + toWrite.size());
         this.consumer =
                 new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = Thread.ofPlatform()
@@ -172,6 +171,7 @@ public final class DispatchLoop implements AutoCloseable {
             drainAndClose();
         }
         sends.shutdownNow();
+        metrics.close();
         wiring.sender().close();
         log.info("notifications dispatcher for {} stopped", settings.method().sqlName());
     }
@@ -328,8 +328,7 @@ public final class DispatchLoop implements AutoCloseable {
             inflight.release();
             return false;
         }
-        inflightCount.incrementAndGet();
-        metrics.queued(message.queuedSeconds());
+        metrics.started(message.templateId(), message.attemptCount(), message.queuedSeconds());
         Instant started = wiring.clock().instant();
         CompletableFuture.supplyAsync(() -> deliver(message), sends)
                 .orTimeout(settings.dispatchTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -338,9 +337,10 @@ public final class DispatchLoop implements AutoCloseable {
                                 "no answer within the dispatch timeout of " + settings.dispatchTimeout())
                         : new DeliveryResult.Retryable(describe(failure)))
                 .thenAccept(result -> {
-                    metrics.sent(Duration.between(started, wiring.clock().instant()));
+                    metrics.finished(
+                            message.templateId(),
+                            Duration.between(started, wiring.clock().instant()));
                     completed.add(new Completed(message, outcome(message, result), records));
-                    inflightCount.decrementAndGet();
                     inflight.release();
                 });
         return true;
@@ -370,10 +370,8 @@ public final class DispatchLoop implements AutoCloseable {
             case Outcome.Sent sent -> metrics.attempt(message.templateId(), DispatchMetrics.Result.SUCCESS);
             case Outcome.PermanentFailure failure ->
                 metrics.attempt(message.templateId(), DispatchMetrics.Result.PERM_FAIL);
-            case Outcome.TemporaryFailure failure -> {
+            case Outcome.TemporaryFailure failure ->
                 metrics.attempt(message.templateId(), DispatchMetrics.Result.TEMP_FAIL);
-                metrics.retry(message.templateId());
-            }
         }
         return outcome;
     }

@@ -1,6 +1,5 @@
 package dev.herald.dispatch;
 
-import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.herald.model.NotificationMethod;
@@ -14,11 +13,12 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The dispatcher's numbers, with the meaning of Coder's notification metrics. Dropwizard names carry the labels as
- * dot-separated segments ({@code herald_notifications_dispatch_attempts_total.<method>.<template>.<result>}); the
- * Prometheus endpoint maps them to labels.
+ * What one dispatch loop records: Coder's notification metrics (through {@link CoderMetrics}, under Coder's names),
+ * and Herald's own, in Dropwizard with labels as dot-separated name segments that the Prometheus endpoint maps back:
+ * each partition's consumer lag, and the queued and send times as quantiles (Coder's buckets start at one second, too
+ * coarse to tell 40 ms from 400 ms).
  */
-public final class DispatchMetrics {
+public final class DispatchMetrics implements AutoCloseable {
 
     /** The result label of dispatch_attempts_total. */
     public enum Result {
@@ -31,60 +31,60 @@ public final class DispatchMetrics {
         Result(String label) {
             this.label = label;
         }
+
+        String label() {
+            return label;
+        }
     }
 
     private static final String PREFIX = "herald_notifications_";
 
     private final MetricRegistry registry;
     private final String method;
+    private final CoderMetrics.Method coder;
+    private final LongSupplier pendingUpdates;
     private final Timer queued;
     private final Timer send;
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
 
-    // Counters are looked up once per template, not built from strings per message: the hot path only increments.
-    private final Map<UUID, Counter[]> attempts = new ConcurrentHashMap<>();
-    private final Map<UUID, Counter> retries = new ConcurrentHashMap<>();
-    private final Counter synced;
-
     public DispatchMetrics(
-            MetricRegistry registry, NotificationMethod method, LongSupplier inflight, LongSupplier pendingUpdates) {
+            MetricRegistry registry,
+            CoderMetrics coderMetrics,
+            NotificationMethod method,
+            LongSupplier pendingUpdates) {
         this.registry = registry;
         this.method = method.sqlName();
+        this.coder = coderMetrics.method(this.method);
+        this.pendingUpdates = pendingUpdates;
         this.queued = registry.timer(PREFIX + "queued_seconds." + this.method);
         this.send = registry.timer(PREFIX + "dispatcher_send_seconds." + this.method);
-        registry.gauge(PREFIX + "inflight_dispatches." + this.method, () -> inflight::getAsLong);
-        registry.gauge(PREFIX + "pending_updates." + this.method, () -> pendingUpdates::getAsLong);
-        this.synced = registry.counter(PREFIX + "synced_updates_total." + this.method);
+        coder.pendingUpdates(pendingUpdates);
     }
 
-    void attempt(UUID templateId, Result result) {
-        attempts
-                .computeIfAbsent(templateId, id -> {
-                    Counter[] counters = new Counter[Result.values().length];
-                    for (Result each : Result.values()) {
-                        counters[each.ordinal()] = registry.counter(
-                                PREFIX + "dispatch_attempts_total." + method + "." + id + "." + each.label);
-                    }
-                    return counters;
-                })[result.ordinal()]
-                .inc();
+    /** A send starts: Coder observes the queued time, counts a retry when the message was attempted before. */
+    void started(UUID templateId, int previousAttempts, double queuedSeconds) {
+        CoderMetrics.Template template = coder.template(templateId);
+        if (previousAttempts > 0) {
+            template.retried();
+        }
+        template.started();
+        coder.queued(queuedSeconds);
+        queued.update((long) (queuedSeconds * 1_000_000_000L), TimeUnit.NANOSECONDS);
     }
 
-    void retry(UUID templateId) {
-        retries.computeIfAbsent(templateId, id -> registry.counter(PREFIX + "retry_count." + method + "." + id))
-                .inc();
-    }
-
-    void queued(double seconds) {
-        queued.update((long) (seconds * 1_000_000_000L), TimeUnit.NANOSECONDS);
-    }
-
-    void sent(Duration took) {
+    /** A send ended, whatever its result. */
+    void finished(UUID templateId, Duration took) {
+        coder.template(templateId).finished();
+        coder.sent(took.toNanos() / 1e9);
         send.update(took);
     }
 
+    void attempt(UUID templateId, Result result) {
+        coder.template(templateId).attempt(result);
+    }
+
     void synced(int count) {
-        synced.inc(count);
+        coder.synced(count);
     }
 
     void lag(TopicPartition partition, long records) {
@@ -94,5 +94,11 @@ public final class DispatchMetrics {
                     return value;
                 })
                 .set(records);
+    }
+
+    /** The loop stopped: its unwritten outcomes no longer count into pending_updates. */
+    @Override
+    public void close() {
+        coder.forget(pendingUpdates);
     }
 }

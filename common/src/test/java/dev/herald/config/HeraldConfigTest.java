@@ -46,6 +46,21 @@ class HeraldConfigTest {
     }
 
     @Test
+    void codersExperimentsAreAcceptedAndOnlyTheUnknownOnesReportedAsIgnored() {
+        Map<String, String> env = Map.of("CODER_EXPERIMENTS", "notifications, workspace-usage");
+
+        HeraldConfig fromEnvironment = load(List.of("--notifications-email-from=herald@example.com"), env);
+        HeraldConfig fromFlag = load("--notifications-email-from=herald@example.com", "--experiments=*");
+
+        assertThat(fromEnvironment.server().ignoredExperiments()).containsExactly("workspace-usage");
+        assertThat(fromFlag.server().ignoredExperiments()).isEmpty();
+        assertThat(load("--notifications-email-from=herald@example.com")
+                        .server()
+                        .ignoredExperiments())
+                .isEmpty();
+    }
+
+    @Test
     void aFlagWinsOverTheEnvironmentWhichWinsOverTheDefault() {
         Map<String, String> env = Map.of(
                 "CODER_NOTIFICATIONS_EMAIL_FROM", "herald@example.com",

@@ -84,10 +84,14 @@ class DispatchLoopTest {
                 .isEqualTo("https://herald.example.com/settings/notifications?disabled="
                         + SystemTemplates.TEMPLATE_DELETED);
         ids.forEach(id -> assertThat(sender.deliveriesOf(id)).isEqualTo(1));
-        assertThat(fixture.registry()
-                        .counter("herald_notifications_dispatch_attempts_total.smtp." + SystemTemplates.TEMPLATE_DELETED
-                                + ".success")
-                        .getCount())
+        assertThat(fixture.coderMetric(
+                        "coderd_notifications_dispatch_attempts",
+                        "method",
+                        "smtp",
+                        "notification_template_id",
+                        SystemTemplates.TEMPLATE_DELETED.toString(),
+                        "result",
+                        "success"))
                 .isEqualTo(30);
     }
 

@@ -101,6 +101,34 @@ class SystemTemplatesRenderTest {
     }
 
     @Test
+    void aCustomMessageIsMarkdownWhileOtherTemplatesLabelsStayEscaped() throws Exception {
+        UUID user = data.user().name("Ada").insert();
+        String markdown = "Read **the notes**: [release](https://example.com/notes)\n\n<script>alert(1)</script>"
+                + " [bad](javascript:alert(1))";
+        MarkdownFormatter formatter = new MarkdownFormatter();
+
+        RenderedMessage custom = render(enqueue(
+                SystemTemplates.CUSTOM_NOTIFICATION,
+                user,
+                Map.of("custom_title", "**Deploy** [now](https://example.com)", "custom_message", markdown)));
+        String customHtml = formatter.format(custom.bodyMarkdown(), true).html();
+        RenderedMessage deleted = render(
+                enqueue(SystemTemplates.TEMPLATE_DELETED, user, Map.of("name", "**bold** [x](https://example.com)")));
+        String deletedHtml = formatter.format(deleted.bodyMarkdown(), true).html();
+
+        assertThat(customHtml)
+                .contains("<strong>the notes</strong>")
+                .contains("href=\"https://example.com/notes\">release</a>")
+                .as("raw HTML escaped, unsafe links dropped")
+                .doesNotContain("<script>")
+                .doesNotContain("href=\"javascript");
+        assertThat(custom.title())
+                .as("the title is the subject: one line, as written")
+                .isEqualTo("**Deploy** [now](https://example.com)");
+        assertThat(deletedHtml).doesNotContain("<strong>bold</strong>").doesNotContain("<a href");
+    }
+
+    @Test
     void aMissingVariableIsAnErrorThatNamesTheTemplate() {
         MessagePayload payload = new MessagePayload(
                 "1.2",

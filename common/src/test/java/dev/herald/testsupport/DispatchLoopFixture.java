@@ -2,6 +2,7 @@ package dev.herald.testsupport;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.herald.config.KafkaConfig;
+import dev.herald.dispatch.CoderMetrics;
 import dev.herald.dispatch.DispatchLoop;
 import dev.herald.dispatch.DispatchSettings;
 import dev.herald.dispatch.PauseSwitch;
@@ -16,6 +17,14 @@ import dev.herald.token.TokenCodec;
 import dev.herald.token.TokenPublisher;
 import dev.herald.token.TopicNames;
 import dev.herald.token.WorkToken;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -48,6 +57,8 @@ public final class DispatchLoopFixture implements AutoCloseable {
     private final KafkaConfig kafkaConfig;
     private final TokenPublisher publisher;
     private final MetricRegistry registry = new MetricRegistry();
+    private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    private final CoderMetrics coderMetrics = new CoderMetrics(prometheus);
     private final List<PauseSwitch> pauses = new ArrayList<>();
     private final List<DispatchLoop> loops = new ArrayList<>();
 
@@ -95,6 +106,7 @@ public final class DispatchLoopFixture implements AutoCloseable {
                         RetryPolicy.fixed(RETRY_INTERVAL, Duration.ofHours(1)),
                         publisher,
                         registry,
+                        coderMetrics,
                         clock));
         pauses.add(pause);
         loops.add(loop);
@@ -107,6 +119,28 @@ public final class DispatchLoopFixture implements AutoCloseable {
 
     public MetricRegistry registry() {
         return registry;
+    }
+
+    /** The value of one series of Coder's metrics (a counter by its name without {@code _total}), 0 when absent. */
+    public double coderMetric(String name, String... labelNamesAndValues) {
+        Labels labels = Labels.of(labelNamesAndValues);
+        for (MetricSnapshot family : prometheus.scrape()) {
+            if (!family.getMetadata().getPrometheusName().equals(name)) {
+                continue;
+            }
+            for (DataPointSnapshot point : family.getDataPoints()) {
+                if (point.getLabels().equals(labels)) {
+                    return switch (point) {
+                        case CounterSnapshot.CounterDataPointSnapshot counter -> counter.getValue();
+                        case GaugeSnapshot.GaugeDataPointSnapshot gauge -> gauge.getValue();
+                        case UnknownSnapshot.UnknownDataPointSnapshot unknown -> unknown.getValue();
+                        case HistogramSnapshot.HistogramDataPointSnapshot histogram -> histogram.getCount();
+                        default -> throw new IllegalArgumentException(name + " has no single value");
+                    };
+                }
+            }
+        }
+        return 0;
     }
 
     /** Publishes a work token for each message, as the relay would, and waits for Kafka to take them. */

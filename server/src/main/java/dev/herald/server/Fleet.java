@@ -117,6 +117,7 @@ public final class Fleet implements AutoCloseable {
                             retryPolicy,
                             resources.publisher(),
                             resources.registry(),
+                            resources.coderMetrics(),
                             resources.clock());
                     add(dispatcher(new DispatchLoop(DispatchSettings.from(config, method), wiring), method));
                 }

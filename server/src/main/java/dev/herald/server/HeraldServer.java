@@ -8,6 +8,7 @@ import dev.herald.config.HostPort;
 import dev.herald.config.Role;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.db.Migrations;
+import dev.herald.dispatch.CoderMetrics;
 import dev.herald.producer.relay.CdcPreflight;
 import dev.herald.producer.relay.CdcRelay;
 import dev.herald.server.api.ApiServer;
@@ -18,6 +19,7 @@ import dev.herald.server.health.RoleStatus;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.store.SiteConfigStore;
 import dev.herald.token.TokenPublisher;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,7 +51,7 @@ public final class HeraldServer implements AutoCloseable {
     private ApiServer api;
     private ProbeServer probeServer;
     private MailCatcher mailCatcher;
-    private MetricsEndpoint metrics;
+    private volatile MetricsEndpoint metrics;
 
     private HeraldServer() {}
 
@@ -71,6 +73,12 @@ public final class HeraldServer implements AutoCloseable {
 
     public Resources resources() {
         return resources;
+    }
+
+    /** The port of the Prometheus endpoint, when --prometheus-address serves one. */
+    public java.util.OptionalInt metricsPort() {
+        MetricsEndpoint endpoint = metrics;
+        return endpoint == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(endpoint.port());
     }
 
     /** True when this process runs a dispatcher and the deployment's pause switch holds it. */
@@ -121,6 +129,12 @@ public final class HeraldServer implements AutoCloseable {
 
     private void startAll(HeraldConfig configured, Clock clock) {
         HeraldConfig config = configured;
+        if (!config.server().ignoredExperiments().isEmpty()) {
+            log.info(
+                    "--experiments / CODER_EXPERIMENTS: ignored {} (Herald has no experiments; notifications are"
+                            + " always on)",
+                    String.join(", ", config.server().ignoredExperiments()));
+        }
         Path dataDirectory = config.server().dataDir();
         createDirectories(dataDirectory);
         if (config.server().dev()) {
@@ -151,14 +165,24 @@ public final class HeraldServer implements AutoCloseable {
         TokenPublisher publisher = new TokenPublisher(bootstrapServers, config.kafka(), "herald-tokens");
         opened.add(publisher);
         publisher.ensureTopics();
+        PrometheusRegistry prometheus = new PrometheusRegistry();
         resources = new Resources(
-                config, database, dataSource, bootstrapServers, publisher, dataDirectory, new MetricRegistry(), clock);
+                config,
+                database,
+                dataSource,
+                bootstrapServers,
+                publisher,
+                dataDirectory,
+                new MetricRegistry(),
+                prometheus,
+                new CoderMetrics(prometheus),
+                clock);
         for (Role role : config.server().roles()) {
             log.info("notifications role {}: {}", role, RoleSummary.describe(role, config));
         }
         fleet = Fleet.start(config.server().roles(), resources);
         config.server().prometheusAddress().ifPresent(address -> {
-            metrics = MetricsEndpoint.start(resources.registry(), address);
+            metrics = MetricsEndpoint.start(resources.registry(), resources.prometheus(), address);
         });
         Probes probes = new Probes(dataSource, this::roleStatuses);
         if (config.server().roles().contains(Role.API)) {

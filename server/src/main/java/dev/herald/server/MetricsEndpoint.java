@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the process's metrics in the Prometheus text format on {@code --prometheus-address}. Herald records metrics
- * with their labels as dot-separated name segments; the mappings here turn those segments back into labels.
+ * Serves the process's metrics in the Prometheus text format on {@code --prometheus-address}: Coder's, kept as
+ * Prometheus metrics, and Herald's own, recorded in Dropwizard with their labels as dot-separated name segments that
+ * the mappings here turn back into labels.
  */
 final class MetricsEndpoint implements AutoCloseable {
 
@@ -22,13 +23,8 @@ final class MetricsEndpoint implements AutoCloseable {
 
     /** Name pattern, Prometheus name, labels by position: each labelled metric Herald records. */
     static final List<MapperConfig> LABELS = List.of(
-            mapping("herald_notifications_dispatch_attempts_total", "method", "notification_template_id", "result"),
-            mapping("herald_notifications_retry_count", "method", "notification_template_id"),
             mapping("herald_notifications_queued_seconds", "method"),
             mapping("herald_notifications_dispatcher_send_seconds", "method"),
-            mapping("herald_notifications_inflight_dispatches", "method"),
-            mapping("herald_notifications_pending_updates", "method"),
-            mapping("herald_notifications_synced_updates_total", "method"),
             mapping("herald_notifications_consumer_lag", "method", "partition"),
             mapping("herald_reconciler_redriven_total", "reason"),
             new MapperConfig("herald.relay.records.*", "herald_relay_records_total", Map.of("method", "${0}")),
@@ -40,8 +36,11 @@ final class MetricsEndpoint implements AutoCloseable {
         this.server = server;
     }
 
-    static MetricsEndpoint start(MetricRegistry registry, HostPort address) {
-        PrometheusRegistry prometheus = new PrometheusRegistry();
+    /**
+     * @param prometheus the metrics already kept in Prometheus' own form (Coder's); Herald's Dropwizard metrics are
+     *     added to it
+     */
+    static MetricsEndpoint start(MetricRegistry registry, PrometheusRegistry prometheus, HostPort address) {
         prometheus.register(new LabelledDropwizardExports(registry, new CustomLabelMapper(LABELS)));
         try {
             HTTPServer server = HTTPServer.builder()

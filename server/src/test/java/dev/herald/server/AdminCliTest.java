@@ -65,9 +65,9 @@ class AdminCliTest {
         assertThat(api(token, "notifications", "pause").out()).contains("Notifications paused.");
         assertThat(api(token, "notifications", "pause").out()).contains("already paused");
         assertThat(api(token, "notifications", "resume").out()).contains("Notifications resumed.");
-        assertThat(api(token, "notifications", "test").out()).contains("Test notification enqueued:");
+        assertThat(api(token, "notifications", "test").out()).contains("Test notification enqueued");
         assertThat(api(token, "notifications", "custom", "Deploy", "v2 is out").out())
-                .contains("Custom notification enqueued:");
+                .contains("Custom notification enqueued");
 
         Result member = api(token, "users", "create", "--email", "ada@example.com", "--username", "ada");
         assertThat(member.out()).contains("Created user ada").contains("API key (shown once):");

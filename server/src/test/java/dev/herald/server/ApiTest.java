@@ -62,7 +62,7 @@ class ApiTest {
                     .status());
         }
 
-        assertThat(statuses.subList(0, 10)).containsOnly(200);
+        assertThat(statuses.subList(0, 10)).containsOnly(204);
         assertThat(statuses.subList(10, 12)).containsOnly(429);
         var throttled = java.net.http.HttpClient.newHttpClient()
                 .send(
@@ -122,7 +122,9 @@ class ApiTest {
                         .status())
                 .isEqualTo(200);
 
-        assertError(api.get("/api/v2/notifications/settings", memberKey), 403, "roles");
+        assertThat(api.get("/api/v2/notifications/settings", memberKey).json().has("notifier_paused"))
+                .as("every signed-in user may read the settings, as in Coder")
+                .isTrue();
         assertError(api.put("/api/v2/notifications/settings", memberKey, "{\"notifier_paused\": true}"), 403, "owner");
         assertField(
                 api.put("/api/v2/notifications/settings", ownerKey, "{\"notifier_paused\": \"yes\"}"),
@@ -137,13 +139,21 @@ class ApiTest {
         JsonNode methods =
                 api.get("/api/v2/notifications/dispatch-methods", memberKey).json();
         assertThat(methods.get("available").toString()).isEqualTo("[\"smtp\",\"webhook\"]");
-        assertThat(methods.get("default_method").asText()).isIn("smtp", "webhook");
+        assertThat(methods.get("default").asText()).as("Coder's field name").isIn("smtp", "webhook");
+        assertThat(methods.size()).isEqualTo(2);
 
         JsonNode templates =
                 api.get("/api/v2/notifications/templates/system", memberKey).json();
-        assertThat(templates).hasSize(15);
+        assertThat(templates).hasSize(14);
         assertThat(templates.get(0).has("title_template")).isTrue();
         assertThat(templates.get(0).get("actions").isArray()).isTrue();
+        assertThat(templates.findValuesAsText("kind")).containsOnly("system");
+
+        JsonNode custom =
+                api.get("/api/v2/notifications/templates/custom", memberKey).json();
+        assertThat(custom).hasSize(1);
+        assertThat(custom.get(0).get("id").asText()).isEqualTo(SystemTemplates.CUSTOM_NOTIFICATION.toString());
+        assertThat(custom.get(0).get("kind").asText()).isEqualTo("custom");
     }
 
     @Test
@@ -175,24 +185,30 @@ class ApiTest {
 
     @Test
     void testAndCustomNotificationsGoToTheCaller() {
-        JsonNode test = api.post("/api/v2/notifications/test", ownerKey, null).json();
-        UUID testId = UUID.fromString(test.get("message_id").asText());
+        ApiClient.Answer test = api.post("/api/v2/notifications/test", ownerKey, null);
+        assertThat(test.status()).as("Coder's answer").isEqualTo(204);
+        assertThat(test.body()).isEmpty();
         TestData data = new TestData(postgres.dataSource());
+        UUID testId = latestMessage(SystemTemplates.TEST_NOTIFICATION, owner.id());
         assertThat(data.messageColumn(testId, "user_id")).isEqualTo(owner.id().toString());
         assertThat(api.post("/api/v2/notifications/test", ownerKey, null).status())
                 .as("a second test the same day is not a duplicate")
-                .isEqualTo(200);
+                .isEqualTo(204);
         assertError(api.post("/api/v2/notifications/test", memberKey, null), 403, "owner");
 
-        JsonNode custom = api.post(
-                        "/api/v2/notifications/custom",
-                        memberKey,
-                        "{\"content\": {\"title\": \"Lunch\", \"message\": \"The pizza is here\"}}")
-                .json();
-        UUID customId = UUID.fromString(custom.get("message_id").asText());
+        assertThat(api.post(
+                                "/api/v2/notifications/custom",
+                                memberKey,
+                                "{\"content\": {\"title\": \"Lunch\", \"message\": \"The pizza is here\"}}")
+                        .status())
+                .isEqualTo(204);
+        UUID customId = latestMessage(SystemTemplates.CUSTOM_NOTIFICATION, member.id());
         assertThat(data.messageColumn(customId, "payload->'labels'->>'custom_title'"))
                 .isEqualTo("Lunch");
         assertThat(data.messageColumn(customId, "user_id"))
+                .isEqualTo(member.id().toString());
+        assertThat(data.messageColumn(customId, "created_by"))
+                .as("as Coder records it: the caller's id")
                 .isEqualTo(member.id().toString());
 
         assertField(
@@ -473,5 +489,23 @@ class ApiTest {
         assertThat(validations).as(answer.body()).isNotEmpty();
         assertThat(validations.get(0).get("field").asText()).as(answer.body()).startsWith(field);
         assertThat(answer.body()).doesNotContain("Exception");
+    }
+
+    private UUID latestMessage(UUID template, UUID user) {
+        try (java.sql.Connection connection = postgres.dataSource().getConnection();
+                java.sql.PreparedStatement select = connection.prepareStatement(
+                        "SELECT id FROM notification_messages WHERE notification_template_id = ? AND user_id = ?"
+                                + " ORDER BY created_at DESC LIMIT 1")) {
+            select.setObject(1, template);
+            select.setObject(2, user);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                assertThat(row.next())
+                        .as("a message of " + template + " for " + user)
+                        .isTrue();
+                return row.getObject(1, UUID.class);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

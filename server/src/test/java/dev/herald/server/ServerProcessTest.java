@@ -119,7 +119,7 @@ class ServerProcessTest {
                         "/api/v2/notifications/custom",
                         key,
                         "{\"content\": {\"title\": \"Over HTTP\", \"message\": \"through the API\"}}");
-        assertThat(byHttp.status()).as(byHttp.body()).isEqualTo(200);
+        assertThat(byHttp.status()).as(byHttp.body()).isEqualTo(204);
 
         Awaitility.await("two emails and one webhook")
                 .atMost(Duration.ofSeconds(90))
@@ -211,7 +211,7 @@ class ServerProcessTest {
                         .status())
                 .isIn(200, 304);
 
-        assertThat(api.post("/api/v2/notifications/test", key, null).status()).isEqualTo(200);
+        assertThat(api.post("/api/v2/notifications/test", key, null).status()).isEqualTo(204);
         assertThat(api.post(
                                 "/api/v2/notifications/events/workspace-deleted",
                                 key,

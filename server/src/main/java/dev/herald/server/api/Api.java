@@ -27,6 +27,18 @@ final class Api {
         }
     }
 
+    /**
+     * Coder's answer to a notification sent on request (test, custom): 204 and no body once it is enqueued; a
+     * duplicate or an opt-out as {@link #answerEnqueue(Context, EnqueueResult, int)} answers them.
+     */
+    static void answerEnqueue(Context context, EnqueueResult result) {
+        if (result instanceof EnqueueResult.Enqueued) {
+            context.status(204);
+            return;
+        }
+        answerEnqueue(context, result, 204);
+    }
+
     /** Enqueued: {@code status} with the id; a duplicate: 409; opted out: 422; each with its reason. */
     static void answerEnqueue(Context context, EnqueueResult result, int status) {
         switch (result) {

@@ -2,7 +2,6 @@ package dev.herald.server.api;
 
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
-import dev.herald.model.UserRole;
 import dev.herald.producer.EnqueueRequest;
 import dev.herald.producer.EnqueueResult;
 import dev.herald.server.data.Template;
@@ -24,7 +23,11 @@ final class NotificationsApi {
 
     record Settings(Boolean notifierPaused) {}
 
-    record DispatchMethods(List<String> available, String defaultMethod) {}
+    record DispatchMethods(
+            List<String> available,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("default")
+            String defaultMethod) {}
 
     record MethodChange(String method) {}
 
@@ -55,14 +58,16 @@ final class NotificationsApi {
         routes.get("/api/v2/notifications/settings", this::getSettings);
         routes.put("/api/v2/notifications/settings", this::putSettings);
         routes.get("/api/v2/notifications/dispatch-methods", this::dispatchMethods);
-        routes.get("/api/v2/notifications/templates/system", this::systemTemplates);
+        routes.get("/api/v2/notifications/templates/system", context -> templatesOfKind(context, "system"));
+        routes.get("/api/v2/notifications/templates/custom", context -> templatesOfKind(context, "custom"));
         routes.put("/api/v2/notifications/templates/{id}/method", this::putTemplateMethod);
         routes.post("/api/v2/notifications/test", this::sendTest);
         routes.post("/api/v2/notifications/custom", this::sendCustom);
     }
 
+    /** Every signed-in user may read whether notifications are paused, as in Coder; only owners change it. */
     private void getSettings(Context context) throws SQLException {
-        Api.caller(context).requireAnyOf(UserRole.OWNER, UserRole.USER_ADMIN, UserRole.TEMPLATE_ADMIN);
+        Api.caller(context);
         context.json(new Settings(services.siteConfig().notifierPaused()));
     }
 
@@ -88,10 +93,13 @@ final class NotificationsApi {
                 services.templates().defaultMethod().sqlName()));
     }
 
-    private void systemTemplates(Context context) throws SQLException {
+    /** Coder lists system templates and the custom notification's template apart, by their kind. */
+    private void templatesOfKind(Context context, String kind) throws SQLException {
         Api.caller(context);
-        List<TemplateView> views =
-                services.templates().list().stream().map(NotificationsApi::view).toList();
+        List<TemplateView> views = services.templates().list().stream()
+                .filter(template -> template.kind().equals(kind))
+                .map(NotificationsApi::view)
+                .toList();
         context.json(views);
     }
 
@@ -122,7 +130,7 @@ final class NotificationsApi {
                         Map.of("requested_at", services.clock().instant().toString()),
                         caller.user().username(),
                         null));
-        Api.answerEnqueue(context, result, 200);
+        Api.answerEnqueue(context, result);
     }
 
     private void sendCustom(Context context) throws SQLException {
@@ -165,9 +173,10 @@ final class NotificationsApi {
                         caller.user().id(),
                         Map.of("custom_title", title, "custom_message", message),
                         Map.of("requested_at", services.clock().instant().toString()),
-                        caller.user().username(),
+                        // As Coder records it: the caller's id, not their name.
+                        caller.user().id().toString(),
                         null));
-        Api.answerEnqueue(context, result, 200);
+        Api.answerEnqueue(context, result);
     }
 
     /** "" or absent means the deployment default. */

@@ -69,9 +69,8 @@ public final class NotificationsCommand implements Runnable {
 
         @Override
         void run() throws AdminClient.Failure {
-            JsonNode answer = api.client().post("/api/v2/notifications/test", null);
-            out().println("Test notification enqueued: "
-                    + answer.path("message_id").asText());
+            api.client().post("/api/v2/notifications/test", null);
+            out().println("Test notification enqueued; it is on its way to you.");
         }
     }
 
@@ -88,12 +87,11 @@ public final class NotificationsCommand implements Runnable {
 
         @Override
         void run() throws AdminClient.Failure {
-            JsonNode answer = api.client()
+            api.client()
                     .post(
                             "/api/v2/notifications/custom",
                             Map.of("content", Map.of("title", title, "message", message)));
-            out().println("Custom notification enqueued: "
-                    + answer.path("message_id").asText());
+            out().println("Custom notification enqueued; it is on its way to you.");
         }
     }
 }
