@@ -148,6 +148,21 @@ public final class HeraldSettings {
             .description("The sender's address to use. A display name is allowed: \"Herald <herald@example.com>\".")
             .build();
 
+    public static final Setting<String> APPLICATION_NAME = Setting.builder(
+                    "appearance.applicationName", EMAIL, SettingType.STRING)
+            .flag("--application-name")
+            .env("HERALD_APPLICATION_NAME")
+            .description("The name emails show in their header, as Coder's appearance settings do. The deployment"
+                    + " settings page (/deployment/notifications, Settings) overrides it; without either, Herald.")
+            .build();
+
+    public static final Setting<String> LOGO_URL = Setting.builder("appearance.logoUrl", EMAIL, SettingType.STRING)
+            .flag("--logo-url")
+            .env("HERALD_LOGO_URL")
+            .description("An absolute http(s) URL of the logo emails show beside the application name. The"
+                    + " deployment settings page overrides it; without either, no logo.")
+            .build();
+
     public static final Setting<HostPort> EMAIL_SMARTHOST = Setting.builder(
                     "email.smarthost", EMAIL, SettingType.HOST_PORT)
             .flag("--notifications-email-smarthost", "--email-smarthost")
@@ -592,6 +607,8 @@ public final class HeraldSettings {
             RETENTION,
             MAX_INFLIGHT_SENDS,
             EMAIL_FROM,
+            APPLICATION_NAME,
+            LOGO_URL,
             EMAIL_SMARTHOST,
             EMAIL_HELLO,
             EMAIL_AUTH_USERNAME,

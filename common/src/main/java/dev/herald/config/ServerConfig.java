@@ -2,6 +2,7 @@ package dev.herald.config;
 
 import static dev.herald.config.HeraldSettings.*;
 
+import dev.herald.model.Appearance;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,8 @@ public record ServerConfig(
         Optional<HostPort> prometheusAddress,
         boolean verbose,
         Path dataDir,
-        List<String> ignoredExperiments) {
+        List<String> ignoredExperiments,
+        Appearance appearance) {
 
     /** Experiments Coder had for notifications; Herald always has them on. */
     private static final Set<String> ALWAYS_ON = Set.of("notifications", "*");
@@ -58,7 +60,18 @@ public record ServerConfig(
                 values.optional(EXPERIMENTS).orElse(List.of()).stream()
                         .map(String::strip)
                         .filter(experiment -> !experiment.isEmpty() && !ALWAYS_ON.contains(experiment))
-                        .toList());
+                        .toList(),
+                appearance(values));
+    }
+
+    private static Appearance appearance(SettingValues values) {
+        Appearance appearance = new Appearance(
+                values.optional(APPLICATION_NAME).orElse(""),
+                values.optional(LOGO_URL).orElse(""));
+        Appearance.problemWithLogoUrl(appearance.logoUrl())
+                .ifPresent(problem -> values.problem(LOGO_URL.displayName() + ": \"" + appearance.logoUrl() + "\" "
+                        + problem + ". Fix: give such a URL, or leave it empty for no logo."));
+        return appearance;
     }
 
     private static boolean supportedDatabaseUrl(String url) {

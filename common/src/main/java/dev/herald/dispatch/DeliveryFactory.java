@@ -41,6 +41,11 @@ public final class DeliveryFactory {
                 message.templateName(), message.titleTemplate(), message.bodyTemplate(), message.payload());
         MarkdownFormatter.Formatted body = markdown.format(rendered.bodyMarkdown(), html);
         return new Delivery(
-                message, rendered, body.html(), body.plainText(), renderer.preferencesUrl(message.templateId()));
+                message,
+                rendered,
+                body.html(),
+                body.plainText(),
+                renderer.settingsUrl(),
+                renderer.preferencesUrl(message.templateId()));
     }
 }

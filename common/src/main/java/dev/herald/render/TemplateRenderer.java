@@ -41,9 +41,14 @@ public final class TemplateRenderer {
         this.url = base.withEscaper(Escapers.URL);
     }
 
+    /** The recipient's notification settings page. */
+    public String settingsUrl() {
+        return accessUrl + "/settings/notifications";
+    }
+
     /** The link to the recipient's notification settings, pre-selecting the template (the email footer's). */
     public String preferencesUrl(java.util.UUID templateId) {
-        return accessUrl + "/settings/notifications?disabled=" + templateId;
+        return settingsUrl() + "?disabled=" + templateId;
     }
 
     /**

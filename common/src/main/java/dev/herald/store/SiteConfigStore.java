@@ -1,5 +1,6 @@
 package dev.herald.store;
 
+import dev.herald.model.Appearance;
 import dev.herald.model.NotificationMethod;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,7 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
-/** The deployment-wide notification settings in {@code site_configs}: the pause switch and the default method. */
+/**
+ * The deployment-wide settings in {@code site_configs}: the pause switch, the default method and the appearance, under
+ * Coder's keys.
+ */
 public final class SiteConfigStore {
 
     /** The LISTEN/NOTIFY channel on which pause changes are announced. */
@@ -71,6 +75,57 @@ public final class SiteConfigStore {
                         """)) {
             statement.setString(1, method.sqlName());
             statement.executeUpdate();
+        }
+    }
+
+    /** The appearance the deployment settings page stored; empty values where it stored none. */
+    public Appearance appearance() throws SQLException {
+        String name = "";
+        String logo = "";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT key, value FROM site_configs WHERE key IN ('application_name', 'logo_url')");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                if (rows.getString(1).equals("application_name")) {
+                    name = rows.getString(2);
+                } else {
+                    logo = rows.getString(2);
+                }
+            }
+        }
+        return new Appearance(name, logo);
+    }
+
+    /** Stores the appearance; an empty value removes the stored one, so that the flag or Herald's default applies. */
+    public void setAppearance(Appearance appearance) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                store(connection, "application_name", appearance.applicationName());
+                store(connection, "logo_url", appearance.logoUrl());
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void store(Connection connection, String key, String value) throws SQLException {
+        if (value.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM site_configs WHERE key = ?")) {
+                delete.setString(1, key);
+                delete.executeUpdate();
+            }
+            return;
+        }
+        try (PreparedStatement upsert =
+                connection.prepareStatement("INSERT INTO site_configs (key, value) VALUES (?, ?)"
+                        + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")) {
+            upsert.setString(1, key);
+            upsert.setString(2, value);
+            upsert.executeUpdate();
         }
     }
 }

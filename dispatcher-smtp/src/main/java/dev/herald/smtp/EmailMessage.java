@@ -1,6 +1,7 @@
 package dev.herald.smtp;
 
 import dev.herald.dispatch.Delivery;
+import dev.herald.model.Appearance;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -23,7 +24,8 @@ final class EmailMessage {
     /**
      * @throws jakarta.mail.internet.AddressException when the recipient's address cannot be written
      */
-    static MimeMessage build(Session session, InternetAddress from, Delivery delivery, Instant now)
+    static MimeMessage build(
+            Session session, InternetAddress from, Delivery delivery, Appearance appearance, Instant now)
             throws MessagingException {
         String messageId = "<" + delivery.message().id() + "@" + domain(from) + ">";
         MimeMessage message = new MimeMessage(session) {
@@ -39,9 +41,9 @@ final class EmailMessage {
         message.setSubject(delivery.rendered().title(), StandardCharsets.UTF_8.name());
         message.setSentDate(Date.from(now));
         MimeBodyPart text = new MimeBodyPart();
-        text.setText(EmailLayout.text(delivery), StandardCharsets.UTF_8.name(), "plain");
+        text.setText(EmailLayout.text(delivery, appearance), StandardCharsets.UTF_8.name(), "plain");
         MimeBodyPart html = new MimeBodyPart();
-        html.setText(EmailLayout.html(delivery), StandardCharsets.UTF_8.name(), "html");
+        html.setText(EmailLayout.html(delivery, appearance), StandardCharsets.UTF_8.name(), "html");
         MimeMultipart alternative = new MimeMultipart("alternative", text, html);
         message.setContent(alternative);
         message.saveChanges();

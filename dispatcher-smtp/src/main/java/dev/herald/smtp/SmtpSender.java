@@ -4,6 +4,7 @@ import dev.herald.config.EmailConfig;
 import dev.herald.dispatch.Delivery;
 import dev.herald.dispatch.DeliveryResult;
 import dev.herald.dispatch.Sender;
+import dev.herald.model.Appearance;
 import dev.herald.model.NotificationMethod;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.function.Supplier;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
@@ -37,6 +39,7 @@ public final class SmtpSender implements Sender {
     private final Clock clock;
     private final int messagesPerConnection;
     private final Duration idleTimeout;
+    private final Supplier<Appearance> appearance;
     private final LinkedBlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
 
     /** A connected transport and how it has been used. */
@@ -55,7 +58,16 @@ public final class SmtpSender implements Sender {
      * @throws IllegalArgumentException when the sender address or the TLS files cannot be used
      */
     public SmtpSender(EmailConfig config, Duration timeout, Clock clock) {
+        this(config, timeout, clock, () -> new Appearance("", ""));
+    }
+
+    /**
+     * @param appearance the application name and logo each email shows, read for every email (the source caches)
+     * @throws IllegalArgumentException when the sender address or the TLS files cannot be used
+     */
+    public SmtpSender(EmailConfig config, Duration timeout, Clock clock, Supplier<Appearance> appearance) {
         this.config = config;
+        this.appearance = appearance;
         this.clock = clock;
         this.messagesPerConnection = config.maxMessagesPerConnection();
         this.idleTimeout = config.connectionIdleTimeout();
@@ -80,7 +92,7 @@ public final class SmtpSender implements Sender {
     public DeliveryResult send(Delivery delivery) {
         MimeMessage message;
         try {
-            message = EmailMessage.build(session, from, delivery, clock.instant());
+            message = EmailMessage.build(session, from, delivery, appearance.get(), clock.instant());
         } catch (AddressException e) {
             return new DeliveryResult.Permanent("invalid recipient address \""
                     + delivery.message().payload().userEmail() + "\": " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.herald.smtp;
 
 import dev.herald.dispatch.DeliveryFactory;
+import dev.herald.model.Appearance;
 import dev.herald.model.SystemTemplates;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.store.LeasedMessage;
@@ -50,6 +51,8 @@ class GoldenEmailsTest {
                     session,
                     new InternetAddress("Herald <herald@example.com>"),
                     deliveries.prepare(message),
+                    // The deployment's appearance in the header: its name and logo, as Coder's appearance settings.
+                    new Appearance("Acme Cloud", "https://acme.example.com/logo.png"),
                     Instant.parse("2026-03-02T10:15:30Z"));
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
             email.writeTo(raw);

@@ -101,7 +101,11 @@ class SmtpSenderTest {
         assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
         assertThat((String) parts.getBodyPart(1).getContent())
                 .contains(">View workspaces</a>")
-                .contains("https://herald.example.com/settings/notifications?disabled=");
+                .contains("https://herald.example.com/settings/notifications?disabled=")
+                .contains(">Manage notification settings</a>")
+                .as("no appearance set: Herald's name and no logo")
+                .contains(">Herald</td>")
+                .doesNotContain("<img");
     }
 
     @Test
@@ -397,6 +401,7 @@ class SmtpSenderTest {
                 rendered,
                 "<p>Hi Ada</p>\n<p>Your workspace <strong>ws</strong> was" + " deleted.</p>\n",
                 "Hi Ada\n\nYour workspace ws was deleted.",
+                "https://herald.example.com/settings/notifications",
                 "https://herald.example.com/settings/notifications?disabled=" + template);
     }
 }

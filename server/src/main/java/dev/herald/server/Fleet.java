@@ -14,7 +14,9 @@ import dev.herald.scheduler.Reconciler;
 import dev.herald.scheduler.RetryScheduler;
 import dev.herald.server.health.RoleStatus;
 import dev.herald.smtp.SmtpSender;
+import dev.herald.store.AppearanceSource;
 import dev.herald.store.MessageStore;
+import dev.herald.store.SiteConfigStore;
 import dev.herald.webhook.WebhookSender;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -151,7 +153,14 @@ public final class Fleet implements AutoCloseable {
                             method,
                             "email is not configured: set --notifications-email-from (CODER_NOTIFICATIONS_EMAIL_FROM)");
                 }
-                yield new SmtpSender(config.email(), timeout, resources.clock());
+                yield new SmtpSender(
+                        config.email(),
+                        timeout,
+                        resources.clock(),
+                        new AppearanceSource(
+                                new SiteConfigStore(resources.dataSource()),
+                                config.server().appearance(),
+                                resources.clock()));
             }
             case WEBHOOK -> {
                 if (config.webhook().endpoint().isEmpty()) {

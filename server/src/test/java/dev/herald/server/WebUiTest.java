@@ -2,6 +2,7 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.model.Appearance;
 import dev.herald.model.SystemTemplates;
 import dev.herald.model.UserRole;
 import dev.herald.producer.EnqueueRequest;
@@ -184,6 +185,19 @@ class WebUiTest {
         browser.findElement(By.id("pause-toggle")).click();
         awaitText("Notifications are running again.");
         assertThat(store.notifierPaused()).isFalse();
+
+        browser.findElement(By.id("application-name")).sendKeys("Acme Cloud");
+        browser.findElement(By.id("logo-url")).sendKeys("https://acme.example.com/logo.png");
+        browser.findElement(By.id("save-appearance")).click();
+        awaitText("Emails now show Acme Cloud.");
+        assertThat(store.appearance()).isEqualTo(new Appearance("Acme Cloud", "https://acme.example.com/logo.png"));
+        assertThat(browser.findElement(By.id("application-name")).getDomProperty("value"))
+                .isEqualTo("Acme Cloud");
+        browser.findElement(By.id("logo-url")).clear();
+        browser.findElement(By.id("application-name")).clear();
+        browser.findElement(By.id("save-appearance")).click();
+        awaitText("Emails now show Herald.");
+        assertThat(store.appearance()).as("cleared: the flags apply again").isEqualTo(new Appearance("", ""));
 
         browser.findElement(By.id("send-test")).click();
         awaitText("A test notification is on its way to olive@example.com.");

@@ -4,6 +4,7 @@ import static dev.herald.server.web.WebForms.form;
 
 import dev.herald.config.GoDuration;
 import dev.herald.config.HeraldConfig;
+import dev.herald.model.Appearance;
 import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
 import dev.herald.producer.EnqueueRequest;
@@ -28,11 +29,14 @@ import java.util.UUID;
 
 /**
  * The deployment's notifications (owners): the events with their delivery method, and the settings tab with the
- * pause switch, a test notification and the configuration in force.
+ * pause switch, a test notification, the appearance emails carry and the configuration in force.
  */
 final class DeploymentPages {
 
     private static final String PATH = "/deployment/notifications";
+
+    /** As Coder's appearance settings limit it. */
+    static final int MAX_APPLICATION_NAME = 64;
 
     private final TemplateCatalog templates;
     private final SiteConfigStore siteConfig;
@@ -64,6 +68,7 @@ final class DeploymentPages {
         routes.post(PATH + "/templates/{id}/method", this::changeMethod);
         routes.post(PATH + "/pause", this::changePause);
         routes.post(PATH + "/test", this::sendTest);
+        routes.post(PATH + "/appearance", this::changeAppearance);
     }
 
     private void show(Context context) throws SQLException {
@@ -78,6 +83,10 @@ final class DeploymentPages {
             model.put("settings", true);
             model.put("paused", siteConfig.notifierPaused());
             model.put("config", configuration());
+            Appearance stored = siteConfig.appearance();
+            model.put("applicationName", stored.applicationName());
+            model.put("logoUrl", stored.logoUrl());
+            model.put("flagName", config.server().appearance().applicationName());
         } else {
             model.put("events", true);
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -136,6 +145,33 @@ final class DeploymentPages {
                 context,
                 PATH + "?tab=settings",
                 paused ? "Notifications are paused." : "Notifications are running again.");
+    }
+
+    private void changeAppearance(Context context) throws SQLException {
+        if (sessions.submitting(context, true).isEmpty()) {
+            return;
+        }
+        String back = PATH + "?tab=settings";
+        Appearance appearance = new Appearance(form(context, "application_name"), form(context, "logo_url"));
+        if (appearance.applicationName().length() > MAX_APPLICATION_NAME) {
+            WebForms.seeOtherWithError(
+                    context,
+                    back,
+                    "The application name is longer than " + MAX_APPLICATION_NAME
+                            + " characters; nothing was changed.");
+            return;
+        }
+        Optional<String> logoProblem = Appearance.problemWithLogoUrl(appearance.logoUrl());
+        if (logoProblem.isPresent()) {
+            WebForms.seeOtherWithError(context, back, "The logo URL " + logoProblem.get() + "; nothing was changed.");
+            return;
+        }
+        siteConfig.setAppearance(appearance);
+        WebForms.seeOtherWithNotice(
+                context,
+                back,
+                "Emails now show "
+                        + appearance.over(config.server().appearance()).displayName() + ".");
     }
 
     private void sendTest(Context context) throws SQLException {
