@@ -24,6 +24,10 @@ public final class SystemTemplates {
     public static final UUID TEMPLATE_DELETED = UUID.fromString("29a09665-2a4c-403f-9648-54301670e7be");
     public static final UUID TEST_NOTIFICATION = UUID.fromString("c425f63e-716a-4bf4-ae24-78348f706c3f");
     public static final UUID CUSTOM_NOTIFICATION = UUID.fromString("39b1e189-c857-4b0c-877a-511144c18516");
+    public static final UUID WORKSPACE_CREATED = UUID.fromString("281fdf73-c6d6-4cbb-8ff5-888baf8a2fff");
+    public static final UUID WORKSPACE_MANUALLY_UPDATED = UUID.fromString("d089fe7b-d5c5-4c0c-aaf5-689859f7d392");
+    public static final UUID WORKSPACE_OUT_OF_MEMORY = UUID.fromString("a9d027b4-ac49-4fb1-9f6d-45af15f64e7a");
+    public static final UUID TEMPLATE_DEPRECATED = UUID.fromString("f40fae84-55a2-42cd-99fa-b41c1ca64894");
 
     public static final List<UUID> ALL = List.of(
             WORKSPACE_DELETED,
@@ -40,7 +44,11 @@ public final class SystemTemplates {
             YOUR_ACCOUNT_ACTIVATED,
             TEMPLATE_DELETED,
             TEST_NOTIFICATION,
-            CUSTOM_NOTIFICATION);
+            CUSTOM_NOTIFICATION,
+            WORKSPACE_CREATED,
+            WORKSPACE_MANUALLY_UPDATED,
+            WORKSPACE_OUT_OF_MEMORY,
+            TEMPLATE_DEPRECATED);
 
     private SystemTemplates() {}
 }

@@ -71,6 +71,7 @@ class SystemTemplatesRenderTest {
     @Test
     void everySeededTemplateRendersWithTheLabelsItNames() throws Exception {
         UUID user = data.user().name("Grace").insert();
+        data.turnOnEveryTemplate(user);
         for (UUID template : SystemTemplates.ALL) {
             Map<String, String> labels = new LinkedHashMap<>();
             for (String label : requiredLabels(template)) {

@@ -38,6 +38,8 @@ class GoldenEmailsTest {
                 .name("Grace Hopper")
                 .email("grace@example.com")
                 .insert();
+        // Every template renders here, the ones off by default too.
+        new TestData(postgres.dataSource()).turnOnEveryTemplate(user);
         DeliveryFactory deliveries =
                 new DeliveryFactory(new TemplateRenderer(URI.create("https://herald.example.com")));
         Session session = Session.getInstance(new Properties());

@@ -11,8 +11,10 @@ import java.util.UUID;
 
 /**
  * Something that happened, with the notices it causes: each a template, its labels and the documented recipients.
- * Workspace events go to the workspace owner; account events go to every active owner and user-admin (and, for
- * suspension and activation, to the user themself); Template Deleted goes to every template-admin.
+ * Workspace events go to the workspace owner, except Workspace Created and Workspace Manually Updated, which go to
+ * every template-admin; account events go to every active owner and user-admin (and, for suspension and activation, to
+ * the user themself); Template Deleted goes to every template-admin; Template Deprecated to the users the producer
+ * names (those with workspaces on it).
  */
 public record Event(String name, List<Notice> notices) {
 
@@ -148,6 +150,61 @@ public record Event(String name, List<Notice> notices) {
                         TEMPLATE_DELETED,
                         new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
                         labels("name", templateName, "initiator", initiator))));
+    }
+
+    public static Event workspaceCreated(String workspaceName, String templateName, String versionName) {
+        return new Event(
+                "workspace-created",
+                List.of(new Notice(
+                        WORKSPACE_CREATED,
+                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
+                        labels("workspace", workspaceName, "template", templateName, "version", versionName))));
+    }
+
+    public static Event workspaceManuallyUpdated(
+            String workspaceName,
+            String ownerUsername,
+            String templateName,
+            String versionName,
+            String organization,
+            String initiator) {
+        return new Event(
+                "workspace-manually-updated",
+                List.of(new Notice(
+                        WORKSPACE_MANUALLY_UPDATED,
+                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
+                        labels(
+                                "workspace",
+                                workspaceName,
+                                "workspace_owner_username",
+                                ownerUsername,
+                                "template",
+                                templateName,
+                                "version",
+                                versionName,
+                                "organization",
+                                organization,
+                                "initiator",
+                                initiator))));
+    }
+
+    public static Event workspaceOutOfMemory(UUID owner, String workspaceName, String threshold) {
+        return toOwner(
+                "workspace-out-of-memory",
+                WORKSPACE_OUT_OF_MEMORY,
+                owner,
+                labels("workspace", workspaceName, "threshold", threshold));
+    }
+
+    /** To each user with a workspace on the template; the producer knows who they are. */
+    public static Event templateDeprecated(
+            List<UUID> workspaceOwners, String templateName, String organization, String message) {
+        return new Event(
+                "template-deprecated",
+                List.of(new Notice(
+                        TEMPLATE_DEPRECATED,
+                        new Recipients.Users(workspaceOwners),
+                        labels("template", templateName, "organization", organization, "message", message))));
     }
 
     private static Event toOwner(String name, UUID template, UUID owner, Map<String, String> labels) {

@@ -58,6 +58,7 @@ public final class EventPublisher {
     private static List<UUID> recipients(Connection connection, Recipients recipients) throws SQLException {
         return switch (recipients) {
             case Recipients.User user -> List.of(user.userId());
+            case Recipients.Users users -> users.userIds();
             case Recipients.WithRole withRole -> activeWithRole(connection, withRole);
         };
     }

@@ -103,6 +103,30 @@ class EventPublisherTest {
     }
 
     @Test
+    void codersNewerEventsReachTheirRecipientsAndTheOffByDefaultOnesOnlyThoseWhoTurnedThemOn() throws SQLException {
+        TestData data = new TestData(postgres.dataSource());
+        UUID keenTemplateAdmin = data.user().roles("template-admin").insert();
+        data.setPreference(keenTemplateAdmin, WORKSPACE_CREATED, false);
+
+        FanOutResult created = publisher.publish(Event.workspaceCreated("ws", "docker", "v1"), "test");
+        FanOutResult updated = publisher.publish(
+                Event.workspaceManuallyUpdated("ws", "max", "docker", "v2", "coder", "olive"), "test");
+        FanOutResult memory = publisher.publish(Event.workspaceOutOfMemory(member, "ws", "90%"), "test");
+        FanOutResult deprecated = publisher.publish(
+                Event.templateDeprecated(List.of(member, owner, member), "docker", "coder", "Use docker-v2"), "test");
+
+        assertThat(created.recipients()).contains(templateAdmin, ownerAndTemplateAdmin, keenTemplateAdmin);
+        assertThat(messages(created))
+                .as("off by default: only the template admin who turned it on gets one")
+                .containsExactly(Map.entry(keenTemplateAdmin, WORKSPACE_CREATED));
+        assertThat(created.optedOut()).contains(templateAdmin, ownerAndTemplateAdmin);
+        assertThat(messages(updated)).isEmpty();
+        assertThat(messages(memory)).containsExactly(Map.entry(member, WORKSPACE_OUT_OF_MEMORY));
+        assertThat(messages(deprecated))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(member, TEMPLATE_DEPRECATED, owner, TEMPLATE_DEPRECATED));
+    }
+
+    @Test
     void aRecipientWhoOptedOutGetsNoRowWhileTheOthersDo() throws SQLException {
         TestData data = new TestData(postgres.dataSource());
         UUID keen = data.user().roles("template-admin").insert();

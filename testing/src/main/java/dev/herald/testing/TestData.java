@@ -37,6 +37,15 @@ public final class TestData {
                 """, userId, templateId, disabled);
     }
 
+    /** Turns on, for this user, every template that is off unless a user turns it on (Coder's Workspace Created). */
+    public void turnOnEveryTemplate(UUID userId) {
+        update("""
+                INSERT INTO notification_preferences (user_id, notification_template_id, disabled, created_at, updated_at)
+                SELECT ?, id, false, now(), now() FROM notification_templates WHERE NOT enabled_by_default
+                ON CONFLICT (user_id, notification_template_id) DO UPDATE SET disabled = false, updated_at = now()
+                """, userId);
+    }
+
     /** Enqueues through the SQL function with these labels (a JSON object); returns the message id. */
     public UUID enqueue(UUID template, UUID user, String labelsJson) {
         try (Connection connection = dataSource.getConnection();

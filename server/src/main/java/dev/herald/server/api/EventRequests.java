@@ -42,6 +42,26 @@ final class EventRequests {
             return (String) value;
         }
 
+        List<UUID> uuids(String name) {
+            Object value = body.get(name);
+            if (!(value instanceof List<?> list) || list.isEmpty()) {
+                throw ApiException.badField(name, "is required: a list of user ids");
+            }
+            return list.stream()
+                    .map(each -> {
+                        if (!(each instanceof String text)) {
+                            throw ApiException.badField(name, "must hold user ids as strings");
+                        }
+                        try {
+                            return UUID.fromString(text);
+                        } catch (IllegalArgumentException e) {
+                            throw ApiException.badField(name, "\"" + text + "\" is not a UUID");
+                        }
+                    })
+                    .distinct()
+                    .toList();
+        }
+
         int number(String name) {
             Object value = body.get(name);
             if (!(value instanceof Integer number)) {
@@ -105,8 +125,27 @@ final class EventRequests {
             Map.entry(
                     "user-account-activated",
                     f -> Event.userAccountActivated(f.uuid("user_id"), f.text("username"), f.optional("initiator"))),
+            Map.entry("template-deleted", f -> Event.templateDeleted(f.text("template_name"), f.optional("initiator"))),
             Map.entry(
-                    "template-deleted", f -> Event.templateDeleted(f.text("template_name"), f.optional("initiator"))));
+                    "workspace-created",
+                    f -> Event.workspaceCreated(
+                            f.text("workspace_name"), f.text("template_name"), f.text("template_version_name"))),
+            Map.entry(
+                    "workspace-manually-updated",
+                    f -> Event.workspaceManuallyUpdated(
+                            f.text("workspace_name"),
+                            f.text("owner_username"),
+                            f.text("template_name"),
+                            f.text("template_version_name"),
+                            f.text("organization"),
+                            f.text("initiator"))),
+            Map.entry(
+                    "workspace-out-of-memory",
+                    f -> Event.workspaceOutOfMemory(f.uuid("owner_id"), f.text("workspace_name"), f.text("threshold"))),
+            Map.entry(
+                    "template-deprecated",
+                    f -> Event.templateDeprecated(
+                            f.uuids("user_ids"), f.text("template_name"), f.text("organization"), f.text("message"))));
 
     private EventRequests() {}
 
