@@ -28,6 +28,9 @@ public final class SystemTemplates {
     public static final UUID WORKSPACE_MANUALLY_UPDATED = UUID.fromString("d089fe7b-d5c5-4c0c-aaf5-689859f7d392");
     public static final UUID WORKSPACE_OUT_OF_MEMORY = UUID.fromString("a9d027b4-ac49-4fb1-9f6d-45af15f64e7a");
     public static final UUID TEMPLATE_DEPRECATED = UUID.fromString("f40fae84-55a2-42cd-99fa-b41c1ca64894");
+    public static final UUID WORKSPACE_OUT_OF_DISK = UUID.fromString("f047f6a3-5713-40f7-85aa-0394cce9fa3a");
+    public static final UUID PREBUILD_FAILURE_LIMIT_REACHED = UUID.fromString("414d9331-c1fc-4761-b40c-d1f4702279eb");
+    public static final UUID ONE_TIME_PASSCODE = UUID.fromString("62f86a30-2330-4b61-a26d-311ff3b608cf");
 
     public static final List<UUID> ALL = List.of(
             WORKSPACE_DELETED,
@@ -48,7 +51,10 @@ public final class SystemTemplates {
             WORKSPACE_CREATED,
             WORKSPACE_MANUALLY_UPDATED,
             WORKSPACE_OUT_OF_MEMORY,
-            TEMPLATE_DEPRECATED);
+            TEMPLATE_DEPRECATED,
+            WORKSPACE_OUT_OF_DISK,
+            PREBUILD_FAILURE_LIMIT_REACHED,
+            ONE_TIME_PASSCODE);
 
     private SystemTemplates() {}
 }

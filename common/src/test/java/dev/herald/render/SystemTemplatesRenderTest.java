@@ -130,6 +130,55 @@ class SystemTemplatesRenderTest {
     }
 
     @Test
+    void outOfDiskWordsOneVolumeAsCoderDoesAndListsSeveral() throws Exception {
+        String body;
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT body_template FROM notification_templates WHERE id = ?")) {
+            statement.setObject(1, SystemTemplates.WORKSPACE_OUT_OF_DISK);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                body = row.getString(1);
+            }
+        }
+        Map<String, Object> home = Map.of("path", "/home/coder", "threshold", "90%");
+        Map<String, Object> etc = Map.of("path", "/etc/coder", "threshold", "95%");
+
+        String one = renderer.render(
+                        "Workspace Out Of Disk",
+                        "t",
+                        body,
+                        diskPayload(Map.of("volumes", java.util.List.of(home), "single_volume", home)))
+                .bodyMarkdown();
+        String several = renderer.render(
+                        "Workspace Out Of Disk",
+                        "t",
+                        body,
+                        diskPayload(Map.of("volumes", java.util.List.of(home, etc))))
+                .bodyMarkdown();
+
+        assertThat(one).isEqualTo("Volume **`/home/coder`** is over 90% full in workspace **bobby-workspace**.");
+        assertThat(several)
+                .isEqualTo("Hi Bobby,\n\nThe following volumes are nearly full in workspace **bobby-workspace**\n\n"
+                        + "- **`/home/coder`** is over 90% full\n- **`/etc/coder`** is over 95% full\n");
+    }
+
+    private static MessagePayload diskPayload(Map<String, Object> data) {
+        return new MessagePayload(
+                "1.2",
+                "Workspace Out Of Disk",
+                SystemTemplates.WORKSPACE_OUT_OF_DISK,
+                UUID.randomUUID(),
+                "bobby@example.com",
+                "Bobby",
+                "bobby",
+                null,
+                Map.of("workspace", "bobby-workspace"),
+                data,
+                null);
+    }
+
+    @Test
     void aMissingVariableIsAnErrorThatNamesTheTemplate() {
         MessagePayload payload = new MessagePayload(
                 "1.2",

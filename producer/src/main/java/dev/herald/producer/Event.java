@@ -18,12 +18,20 @@ import java.util.UUID;
  */
 public record Event(String name, List<Notice> notices) {
 
-    /** One template sent to some recipients with some labels. */
-    public record Notice(UUID templateId, Recipients recipients, Map<String, String> labels) {
+    /** One template sent to some recipients with some labels and, for a few templates, structured data. */
+    public record Notice(UUID templateId, Recipients recipients, Map<String, String> labels, Map<String, Object> data) {
         public Notice {
             labels = Map.copyOf(labels);
+            data = Map.copyOf(data);
+        }
+
+        public Notice(UUID templateId, Recipients recipients, Map<String, String> labels) {
+            this(templateId, recipients, labels, Map.of());
         }
     }
+
+    /** A volume of a workspace over its usage threshold. */
+    public record Volume(String path, String threshold) {}
 
     public Event {
         notices = List.copyOf(notices);
@@ -205,6 +213,44 @@ public record Event(String name, List<Notice> notices) {
                         TEMPLATE_DEPRECATED,
                         new Recipients.Users(workspaceOwners),
                         labels("template", templateName, "organization", organization, "message", message))));
+    }
+
+    /** Coder words one full volume differently from several; {@code single_volume} lets the template tell. */
+    public static Event workspaceOutOfDisk(UUID owner, String workspaceName, List<Volume> volumes) {
+        List<Map<String, Object>> listed = volumes.stream()
+                .map(volume -> Map.<String, Object>of("path", volume.path(), "threshold", volume.threshold()))
+                .toList();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("volumes", listed);
+        if (listed.size() == 1) {
+            data.put("single_volume", listed.getFirst());
+        }
+        return new Event(
+                "workspace-out-of-disk",
+                List.of(new Notice(
+                        WORKSPACE_OUT_OF_DISK, new Recipients.User(owner), labels("workspace", workspaceName), data)));
+    }
+
+    public static Event prebuildFailureLimitReached(
+            String templateName, String templateVersionName, String organization, String preset) {
+        return new Event(
+                "prebuild-failure-limit-reached",
+                List.of(new Notice(
+                        PREBUILD_FAILURE_LIMIT_REACHED,
+                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
+                        labels(
+                                "template",
+                                templateName,
+                                "template_version",
+                                templateVersionName,
+                                "org",
+                                organization,
+                                "preset",
+                                preset))));
+    }
+
+    public static Event oneTimePasscode(UUID user, String passcode) {
+        return toOwner("one-time-passcode", ONE_TIME_PASSCODE, user, labels("one_time_passcode", passcode));
     }
 
     private static Event toOwner(String name, UUID template, UUID owner, Map<String, String> labels) {

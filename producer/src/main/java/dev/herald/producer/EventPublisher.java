@@ -49,7 +49,9 @@ public final class EventPublisher {
         for (Event.Notice notice : event.notices()) {
             for (UUID recipient : recipients(transaction, notice.recipients())) {
                 results.add(enqueuer.enqueue(
-                        transaction, EnqueueRequest.of(notice.templateId(), recipient, notice.labels(), createdBy)));
+                        transaction,
+                        new EnqueueRequest(
+                                notice.templateId(), recipient, notice.labels(), notice.data(), createdBy, null)));
             }
         }
         return new FanOutResult(results);

@@ -124,6 +124,18 @@ class EventPublisherTest {
         assertThat(messages(memory)).containsExactly(Map.entry(member, WORKSPACE_OUT_OF_MEMORY));
         assertThat(messages(deprecated))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(member, TEMPLATE_DEPRECATED, owner, TEMPLATE_DEPRECATED));
+
+        FanOutResult prebuild = publisher.publish(
+                Event.prebuildFailureLimitReached("docker", "angry_torvalds", "coder", "small"), "test");
+        FanOutResult passcode = publisher.publish(Event.oneTimePasscode(member, "12345678"), "test");
+        FanOutResult disk = publisher.publish(
+                Event.workspaceOutOfDisk(member, "ws", List.of(new Event.Volume("/home/coder", "90%"))), "test");
+
+        assertThat(messages(prebuild).keySet())
+                .contains(templateAdmin, ownerAndTemplateAdmin, keenTemplateAdmin)
+                .doesNotContain(owner, userAdmin, member);
+        assertThat(messages(passcode)).containsExactly(Map.entry(member, ONE_TIME_PASSCODE));
+        assertThat(messages(disk)).containsExactly(Map.entry(member, WORKSPACE_OUT_OF_DISK));
     }
 
     @Test

@@ -62,6 +62,29 @@ final class EventRequests {
                     .toList();
         }
 
+        /** A list of {path, threshold} objects, each field a string. */
+        List<Event.Volume> volumes(String name) {
+            Object value = body.get(name);
+            if (!(value instanceof List<?> list) || list.isEmpty()) {
+                throw ApiException.badField(name, "is required: a list of {path, threshold}");
+            }
+            return list.stream()
+                    .map(each -> {
+                        if (!(each instanceof Map<?, ?> volume)
+                                || !(volume.get("path") instanceof String path)
+                                || path.isBlank()
+                                || !(volume.get("threshold") instanceof String threshold)
+                                || threshold.isBlank()) {
+                            throw ApiException.badField(
+                                    name,
+                                    "each volume needs a path and a threshold, both strings, such as"
+                                            + " {\"path\": \"/home/coder\", \"threshold\": \"90%\"}");
+                        }
+                        return new Event.Volume(path, threshold);
+                    })
+                    .toList();
+        }
+
         int number(String name) {
             Object value = body.get(name);
             if (!(value instanceof Integer number)) {
