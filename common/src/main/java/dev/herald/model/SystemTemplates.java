@@ -31,6 +31,7 @@ public final class SystemTemplates {
     public static final UUID WORKSPACE_OUT_OF_DISK = UUID.fromString("f047f6a3-5713-40f7-85aa-0394cce9fa3a");
     public static final UUID PREBUILD_FAILURE_LIMIT_REACHED = UUID.fromString("414d9331-c1fc-4761-b40c-d1f4702279eb");
     public static final UUID ONE_TIME_PASSCODE = UUID.fromString("62f86a30-2330-4b61-a26d-311ff3b608cf");
+    public static final UUID WORKSPACE_BUILDS_FAILED_REPORT = UUID.fromString("34a20db2-e9cc-4a93-b0e4-8569699d7a00");
 
     public static final List<UUID> ALL = List.of(
             WORKSPACE_DELETED,
@@ -54,7 +55,8 @@ public final class SystemTemplates {
             TEMPLATE_DEPRECATED,
             WORKSPACE_OUT_OF_DISK,
             PREBUILD_FAILURE_LIMIT_REACHED,
-            ONE_TIME_PASSCODE);
+            ONE_TIME_PASSCODE,
+            WORKSPACE_BUILDS_FAILED_REPORT);
 
     private SystemTemplates() {}
 }

@@ -9,6 +9,7 @@ import dev.herald.model.MessagePayload.Action;
 import dev.herald.model.SystemTemplates;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.GoldenData;
 import dev.herald.testsupport.HeraldDatabase;
 import java.net.URI;
 import java.sql.Connection;
@@ -77,7 +78,7 @@ class SystemTemplatesRenderTest {
             for (String label : requiredLabels(template)) {
                 labels.put(label, "value-of-" + label);
             }
-            RenderedMessage rendered = render(enqueue(template, user, labels));
+            RenderedMessage rendered = render(enqueue(template, user, labels, GoldenData.dataFor(template)));
 
             assertThat(rendered.title())
                     .as("title of %s", template)
@@ -233,12 +234,17 @@ class SystemTemplatesRenderTest {
     }
 
     private UUID enqueue(UUID template, UUID user, Map<String, String> labels) throws Exception {
+        return enqueue(template, user, labels, "{}");
+    }
+
+    private UUID enqueue(UUID template, UUID user, Map<String, String> labels, String data) throws Exception {
         try (Connection connection = postgres.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement(
-                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, '{}'::jsonb, 'render-test')")) {
+                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, ?::jsonb, 'render-test')")) {
             statement.setObject(1, template);
             statement.setObject(2, user);
             statement.setString(3, json.writeValueAsString(labels));
+            statement.setString(4, data);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getObject(1, UUID.class);

@@ -9,6 +9,7 @@ import dev.herald.store.MessageStore;
 import dev.herald.testing.GoldenFiles;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.GoldenData;
 import dev.herald.testsupport.HeraldDatabase;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -44,7 +45,8 @@ class GoldenEmailsTest {
                 new DeliveryFactory(new TemplateRenderer(URI.create("https://herald.example.com")));
         Session session = Session.getInstance(new Properties());
         for (UUID template : SystemTemplates.ALL) {
-            UUID id = new TestData(postgres.dataSource()).enqueueWithRequiredLabels(template, user, "{}");
+            UUID id = new TestData(postgres.dataSource())
+                    .enqueueWithRequiredLabels(template, user, GoldenData.dataFor(template));
             LeasedMessage message = new MessageStore(postgres.dataSource())
                     .lease(List.of(id), Instant.now(), Duration.ofMinutes(1), 5)
                     .leased()

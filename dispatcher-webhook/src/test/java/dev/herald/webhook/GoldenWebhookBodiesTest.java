@@ -9,6 +9,7 @@ import dev.herald.store.MessageStore;
 import dev.herald.testing.GoldenFiles;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import dev.herald.testsupport.GoldenData;
 import dev.herald.testsupport.HeraldDatabase;
 import dev.herald.webhook.payload.WebhookBody;
 import java.net.URI;
@@ -41,7 +42,7 @@ class GoldenWebhookBodiesTest {
                 new DeliveryFactory(new TemplateRenderer(URI.create("https://herald.example.com")));
         for (UUID template : SystemTemplates.ALL) {
             UUID id = new TestData(postgres.dataSource())
-                    .enqueueWithRequiredLabels(template, user, "{\"source\": \"golden\"}");
+                    .enqueueWithRequiredLabels(template, user, GoldenData.dataFor(template));
             LeasedMessage message = new MessageStore(postgres.dataSource())
                     .lease(List.of(id), Instant.now(), Duration.ofMinutes(1), 5)
                     .leased()

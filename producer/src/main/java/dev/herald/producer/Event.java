@@ -33,6 +33,24 @@ public record Event(String name, List<Notice> notices) {
     /** A volume of a workspace over its usage threshold. */
     public record Volume(String path, String threshold) {}
 
+    /** One failed build, as the failed-builds report links it. */
+    public record FailedBuild(String workspaceOwnerUsername, String workspaceName, int buildNumber) {}
+
+    /** The failed builds of one template version. */
+    public record FailedVersion(String templateVersionName, List<FailedBuild> failedBuilds) {
+        public FailedVersion {
+            failedBuilds = List.copyOf(failedBuilds);
+        }
+    }
+
+    /** One template's part of the failed-builds report. */
+    public record TemplateFailures(
+            String name, String displayName, int failedBuilds, int totalBuilds, List<FailedVersion> versions) {
+        public TemplateFailures {
+            versions = List.copyOf(versions);
+        }
+    }
+
     public Event {
         notices = List.copyOf(notices);
     }
@@ -247,6 +265,40 @@ public record Event(String name, List<Notice> notices) {
                                 organization,
                                 "preset",
                                 preset))));
+    }
+
+    /** Coder's periodic report to template admins, e.g. {@code reportFrequency} "week". */
+    public static Event workspaceBuildsFailedReport(String reportFrequency, List<TemplateFailures> templates) {
+        List<Map<String, Object>> listed = templates.stream()
+                .map(template -> Map.<String, Object>of(
+                        "name", template.name(),
+                        "display_name", template.displayName(),
+                        "failed_builds", template.failedBuilds(),
+                        "total_builds", template.totalBuilds(),
+                        "versions",
+                                template.versions().stream().map(Event::version).toList()))
+                .toList();
+        return new Event(
+                "workspace-builds-failed-report",
+                List.of(new Notice(
+                        WORKSPACE_BUILDS_FAILED_REPORT,
+                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
+                        Map.of(),
+                        Map.of("report_frequency", reportFrequency, "templates", listed))));
+    }
+
+    private static Map<String, Object> version(FailedVersion version) {
+        return Map.of(
+                "template_version_name", version.templateVersionName(),
+                "failed_count", version.failedBuilds().size(),
+                "plural", version.failedBuilds().size() > 1,
+                "failed_builds",
+                        version.failedBuilds().stream()
+                                .map(build -> Map.<String, Object>of(
+                                        "workspace_owner_username", build.workspaceOwnerUsername(),
+                                        "workspace_name", build.workspaceName(),
+                                        "build_number", build.buildNumber()))
+                                .toList());
     }
 
     public static Event oneTimePasscode(UUID user, String passcode) {

@@ -139,6 +139,63 @@ class EventPublisherTest {
     }
 
     @Test
+    void theFailedBuildsReportGoesToTemplateAdminsAndRendersAsCodersDoes() throws Exception {
+        FanOutResult report = publisher.publish(
+                Event.workspaceBuildsFailedReport(
+                        "week",
+                        List.of(new Event.TemplateFailures(
+                                "bobby-first-template",
+                                "Bobby First Template",
+                                4,
+                                55,
+                                List.of(
+                                        new Event.FailedVersion(
+                                                "bobby-template-version-1",
+                                                List.of(
+                                                        new Event.FailedBuild("mtojek", "workspace-1", 1234),
+                                                        new Event.FailedBuild("johndoe", "my-workspace-3", 5678))),
+                                        new Event.FailedVersion(
+                                                "bobby-template-version-2",
+                                                List.of(new Event.FailedBuild("ben", "cool-workspace", 8888))))))),
+                "test");
+
+        assertThat(messages(report).keySet())
+                .contains(templateAdmin, ownerAndTemplateAdmin)
+                .doesNotContain(member);
+        String markdown = renderedBody(report.enqueuedMessageIds().getFirst());
+        assertThat(markdown)
+                .startsWith("The following templates have had build failures over the last week:")
+                .contains("- **Bobby First Template** failed to build 4/55 times")
+                .contains("- **bobby-template-version-1** failed 2 times:")
+                .contains("- **bobby-template-version-2** failed 1 time:")
+                .contains(
+                        "   - [mtojek / workspace-1 / #1234](https://herald.example.com/@mtojek/workspace-1/builds/1234)")
+                .endsWith("We recommend reviewing these issues to ensure future builds are successful.");
+    }
+
+    private String renderedBody(UUID message) throws Exception {
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT t.name, t.title_template, t.body_template, m.payload::text
+                        FROM notification_messages m JOIN notification_templates t ON t.id = m.notification_template_id
+                        WHERE m.id = ?
+                        """)) {
+            statement.setObject(1, message);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return new dev.herald.render.TemplateRenderer(java.net.URI.create("https://herald.example.com"))
+                        .render(
+                                row.getString(1),
+                                row.getString(2),
+                                row.getString(3),
+                                new com.fasterxml.jackson.databind.ObjectMapper()
+                                        .readValue(row.getString(4), dev.herald.model.MessagePayload.class))
+                        .bodyMarkdown();
+            }
+        }
+    }
+
+    @Test
     void aRecipientWhoOptedOutGetsNoRowWhileTheOthersDo() throws SQLException {
         TestData data = new TestData(postgres.dataSource());
         UUID keen = data.user().roles("template-admin").insert();

@@ -144,7 +144,7 @@ class ApiTest {
 
         JsonNode templates =
                 api.get("/api/v2/notifications/templates/system", memberKey).json();
-        assertThat(templates).hasSize(21);
+        assertThat(templates).hasSize(22);
         assertThat(templates.get(0).has("title_template")).isTrue();
         assertThat(templates.get(0).get("actions").isArray()).isTrue();
         assertThat(templates.findValuesAsText("kind")).containsOnly("system");
@@ -314,6 +314,42 @@ class ApiTest {
                 .as("account admins and the user themself")
                 .contains(owner.id().toString())
                 .contains(workspaceOwner.id().toString());
+
+        JsonNode disk = api.post(
+                        "/api/v2/notifications/events/workspace-out-of-disk",
+                        ownerKey,
+                        "{\"owner_id\": \"" + workspaceOwner.id() + "\", \"workspace_name\": \"dev\", \"volumes\":"
+                                + " [{\"path\": \"/home/coder\", \"threshold\": \"90%\"}]}")
+                .json();
+        assertThat(disk.get("message_ids")).as(disk.toString()).hasSize(1);
+        assertThat(new TestData(postgres.dataSource())
+                        .messageColumn(
+                                UUID.fromString(disk.get("message_ids").get(0).asText()),
+                                "payload->'data'->'single_volume'->>'path'"))
+                .isEqualTo("/home/coder");
+        JsonNode report = api.post(
+                        "/api/v2/notifications/events/workspace-builds-failed-report",
+                        ownerKey,
+                        "{\"report_frequency\": \"week\", \"templates\": [{\"name\": \"docker\", \"display_name\":"
+                                + " \"Docker\", \"failed_builds\": 1, \"total_builds\": 9, \"versions\":"
+                                + " [{\"template_version_name\": \"v1\", \"failed_count\": 1, \"failed_builds\":"
+                                + " [{\"workspace_owner_username\": \"ben\", \"workspace_name\": \"w\","
+                                + " \"build_number\": 3}]}]}]}")
+                .json();
+        assertThat(report.has("recipients")).as(report.toString()).isTrue();
+        assertField(
+                api.post(
+                        "/api/v2/notifications/events/workspace-out-of-disk",
+                        ownerKey,
+                        "{\"owner_id\": \"" + workspaceOwner.id() + "\", \"workspace_name\": \"dev\", \"volumes\":"
+                                + " [{\"path\": \"/home\"}]}"),
+                "volumes");
+        assertField(
+                api.post(
+                        "/api/v2/notifications/events/workspace-builds-failed-report",
+                        ownerKey,
+                        "{\"report_frequency\": \"week\", \"templates\": [{\"name\": 5}]}"),
+                "templates");
 
         assertError(api.post("/api/v2/notifications/events/party", ownerKey, "{}"), 404, "not an event");
         assertField(

@@ -85,6 +85,29 @@ final class EventRequests {
                     .toList();
         }
 
+        /** Coder's report data; fields Herald computes itself (failed_count) may be given and are ignored. */
+        List<Event.TemplateFailures> templateFailures(String name) {
+            Object value = body.get(name);
+            if (!(value instanceof List<?> list) || list.isEmpty()) {
+                throw ApiException.badField(name, "is required: a list of templates with their failed builds");
+            }
+            try {
+                List<Event.TemplateFailures> templates = LENIENT.convertValue(list, TEMPLATE_FAILURES);
+                for (Event.TemplateFailures template : templates) {
+                    if (template.name() == null || template.displayName() == null || template.versions() == null) {
+                        throw ApiException.badField(name, "each template needs name, display_name and versions");
+                    }
+                }
+                return templates;
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badField(
+                        name,
+                        "does not match {name, display_name, failed_builds, total_builds, versions:"
+                                + " [{template_version_name, failed_builds: [{workspace_owner_username, workspace_name,"
+                                + " build_number}]}]}");
+            }
+        }
+
         int number(String name) {
             Object value = body.get(name);
             if (!(value instanceof Integer number)) {
@@ -93,6 +116,12 @@ final class EventRequests {
             return number;
         }
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper LENIENT = Json.mapper()
+            .copy()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<Event.TemplateFailures>> TEMPLATE_FAILURES =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
     private static final Map<String, Function<Fields, Event>> EVENTS = Map.ofEntries(
             Map.entry(
@@ -168,7 +197,22 @@ final class EventRequests {
             Map.entry(
                     "template-deprecated",
                     f -> Event.templateDeprecated(
-                            f.uuids("user_ids"), f.text("template_name"), f.text("organization"), f.text("message"))));
+                            f.uuids("user_ids"), f.text("template_name"), f.text("organization"), f.text("message"))),
+            Map.entry(
+                    "workspace-out-of-disk",
+                    f -> Event.workspaceOutOfDisk(f.uuid("owner_id"), f.text("workspace_name"), f.volumes("volumes"))),
+            Map.entry(
+                    "prebuild-failure-limit-reached",
+                    f -> Event.prebuildFailureLimitReached(
+                            f.text("template_name"),
+                            f.text("template_version_name"),
+                            f.text("organization"),
+                            f.text("preset"))),
+            Map.entry("one-time-passcode", f -> Event.oneTimePasscode(f.uuid("user_id"), f.text("one_time_passcode"))),
+            Map.entry(
+                    "workspace-builds-failed-report",
+                    f -> Event.workspaceBuildsFailedReport(
+                            f.text("report_frequency"), f.templateFailures("templates"))));
 
     private EventRequests() {}
 
