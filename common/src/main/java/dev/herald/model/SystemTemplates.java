@@ -32,6 +32,8 @@ public final class SystemTemplates {
     public static final UUID PREBUILD_FAILURE_LIMIT_REACHED = UUID.fromString("414d9331-c1fc-4761-b40c-d1f4702279eb");
     public static final UUID ONE_TIME_PASSCODE = UUID.fromString("62f86a30-2330-4b61-a26d-311ff3b608cf");
     public static final UUID WORKSPACE_BUILDS_FAILED_REPORT = UUID.fromString("34a20db2-e9cc-4a93-b0e4-8569699d7a00");
+    public static final UUID PREBUILT_WORKSPACE_RESOURCE_REPLACED =
+            UUID.fromString("89d9745a-816e-4695-a17f-3d0a229e2b8d");
 
     public static final List<UUID> ALL = List.of(
             WORKSPACE_DELETED,
@@ -56,7 +58,8 @@ public final class SystemTemplates {
             WORKSPACE_OUT_OF_DISK,
             PREBUILD_FAILURE_LIMIT_REACHED,
             ONE_TIME_PASSCODE,
-            WORKSPACE_BUILDS_FAILED_REPORT);
+            WORKSPACE_BUILDS_FAILED_REPORT,
+            PREBUILT_WORKSPACE_RESOURCE_REPLACED);
 
     private SystemTemplates() {}
 }

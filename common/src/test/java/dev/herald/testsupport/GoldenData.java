@@ -26,11 +26,19 @@ public final class GoldenData {
             {"volumes": [{"path": "/home/coder", "threshold": "90%"}, {"path": "/etc/coder", "threshold": "95%"}]}
             """;
 
+    private static final String REPLACEMENTS = """
+            {"replacements": {"docker_container[0]": "env, hostname"},
+             "replaced": [{"resource": "docker_container[0]", "attributes": "env, hostname"}]}
+            """;
+
     private GoldenData() {}
 
     public static String dataFor(UUID template) {
         if (template.equals(SystemTemplates.WORKSPACE_BUILDS_FAILED_REPORT)) {
             return REPORT;
+        }
+        if (template.equals(SystemTemplates.PREBUILT_WORKSPACE_RESOURCE_REPLACED)) {
+            return REPLACEMENTS;
         }
         if (template.equals(SystemTemplates.WORKSPACE_OUT_OF_DISK)) {
             return VOLUMES;

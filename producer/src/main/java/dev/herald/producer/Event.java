@@ -301,6 +301,46 @@ public record Event(String name, List<Notice> notices) {
                                 .toList());
     }
 
+    /**
+     * A claimed prebuilt workspace had resources replaced; {@code replacements} maps each resource to the attributes
+     * that changed ("env, hostname"), as Coder's data does.
+     */
+    public static Event prebuiltWorkspaceResourceReplaced(
+            String workspaceName,
+            String claimant,
+            int buildNumber,
+            String templateName,
+            String templateVersionName,
+            String organization,
+            String preset,
+            Map<String, String> replacements) {
+        Map<String, String> sorted = new java.util.TreeMap<>(replacements);
+        List<Map<String, Object>> replaced = sorted.entrySet().stream()
+                .map(entry -> Map.<String, Object>of("resource", entry.getKey(), "attributes", entry.getValue()))
+                .toList();
+        return new Event(
+                "prebuilt-workspace-resource-replaced",
+                List.of(new Notice(
+                        PREBUILT_WORKSPACE_RESOURCE_REPLACED,
+                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
+                        labels(
+                                "workspace",
+                                workspaceName,
+                                "claimant",
+                                claimant,
+                                "workspace_build_num",
+                                String.valueOf(buildNumber),
+                                "template",
+                                templateName,
+                                "template_version",
+                                templateVersionName,
+                                "org",
+                                organization,
+                                "preset",
+                                preset),
+                        Map.of("replacements", Map.copyOf(sorted), "replaced", replaced))));
+    }
+
     public static Event oneTimePasscode(UUID user, String passcode) {
         return toOwner("one-time-passcode", ONE_TIME_PASSCODE, user, labels("one_time_passcode", passcode));
     }

@@ -162,6 +162,20 @@ class EventPublisherTest {
         assertThat(messages(report).keySet())
                 .contains(templateAdmin, ownerAndTemplateAdmin)
                 .doesNotContain(member);
+        FanOutResult replaced = publisher.publish(
+                Event.prebuiltWorkspaceResourceReplaced(
+                        "my-workspace",
+                        "prebuilds-claimer",
+                        2,
+                        "docker",
+                        "angry_torvalds",
+                        "cern",
+                        "particle-accelerator",
+                        Map.of("docker_container[0]", "env, hostname")),
+                "test");
+        assertThat(renderedBody(replaced.enqueuedMessageIds().getFirst()))
+                .contains("- _docker\\_container\\[0\\]_  was replaced due to changes to _env, hostname_")
+                .endsWith("NOTE: this prebuilt workspace used the **particle-accelerator** preset.");
         String markdown = renderedBody(report.enqueuedMessageIds().getFirst());
         assertThat(markdown)
                 .startsWith("The following templates have had build failures over the last week:")

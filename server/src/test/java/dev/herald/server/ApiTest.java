@@ -144,7 +144,7 @@ class ApiTest {
 
         JsonNode templates =
                 api.get("/api/v2/notifications/templates/system", memberKey).json();
-        assertThat(templates).hasSize(22);
+        assertThat(templates).hasSize(23);
         assertThat(templates.get(0).has("title_template")).isTrue();
         assertThat(templates.get(0).get("actions").isArray()).isTrue();
         assertThat(templates.findValuesAsText("kind")).containsOnly("system");

@@ -108,6 +108,23 @@ final class EventRequests {
             }
         }
 
+        /** An object of strings: each replaced resource and the attributes that changed. */
+        Map<String, String> replacements(String name) {
+            Object value = body.get(name);
+            if (!(value instanceof Map<?, ?> map) || map.isEmpty()) {
+                throw ApiException.badField(
+                        name, "is required: an object such as {\"docker_container[0]\": \"env, hostname\"}");
+            }
+            Map<String, String> replacements = new java.util.LinkedHashMap<>();
+            map.forEach((resource, attributes) -> {
+                if (!(attributes instanceof String text) || text.isBlank()) {
+                    throw ApiException.badField(name, "each resource needs its changed attributes as a string");
+                }
+                replacements.put(String.valueOf(resource), text);
+            });
+            return replacements;
+        }
+
         int number(String name) {
             Object value = body.get(name);
             if (!(value instanceof Integer number)) {
@@ -209,6 +226,17 @@ final class EventRequests {
                             f.text("organization"),
                             f.text("preset"))),
             Map.entry("one-time-passcode", f -> Event.oneTimePasscode(f.uuid("user_id"), f.text("one_time_passcode"))),
+            Map.entry(
+                    "prebuilt-workspace-resource-replaced",
+                    f -> Event.prebuiltWorkspaceResourceReplaced(
+                            f.text("workspace_name"),
+                            f.text("claimant"),
+                            f.number("build_number"),
+                            f.text("template_name"),
+                            f.text("template_version_name"),
+                            f.text("organization"),
+                            f.text("preset"),
+                            f.replacements("replacements"))),
             Map.entry(
                     "workspace-builds-failed-report",
                     f -> Event.workspaceBuildsFailedReport(
