@@ -10,9 +10,14 @@ import org.commonmark.renderer.text.TextContentRenderer;
 public final class MarkdownFormatter {
 
     private final Parser parser = Parser.builder().build();
-    // Raw HTML in a body is shown as text, and only safe URL schemes survive in links.
-    private final HtmlRenderer html =
-            HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+    // Raw HTML in a body is shown as text, and only safe URL schemes survive in links. A single line break starts a
+    // new line, as it does in the plain text: templates put one sentence a line, and Markdown's own rendering would
+    // join them into one run of text.
+    private final HtmlRenderer html = HtmlRenderer.builder()
+            .escapeHtml(true)
+            .sanitizeUrls(true)
+            .softbreak("<br />\n")
+            .build();
     private final TextContentRenderer text = TextContentRenderer.builder()
             .lineBreakRendering(LineBreakRendering.SEPARATE_BLOCKS)
             .build();

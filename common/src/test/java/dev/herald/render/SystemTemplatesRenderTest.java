@@ -60,6 +60,22 @@ class SystemTemplatesRenderTest {
     }
 
     @Test
+    void inTheEmailsHtmlEachLineOfABodyStaysALine() throws Exception {
+        UUID danny = data.user().name("danny").insert();
+        RenderedMessage rendered = render(enqueue(
+                SystemTemplates.WORKSPACE_DELETED,
+                danny,
+                Map.of("name", "my-workspace", "reason", "initiated by user", "initiator", "danny")));
+
+        String html =
+                new MarkdownFormatter().format(rendered.bodyMarkdown(), true).html();
+
+        assertThat(html)
+                .isEqualTo("<p>Hi danny</p>\n<p>Your workspace my-workspace was deleted.<br />\n"
+                        + "The specified reason was &quot;initiated by user (danny)&quot;.</p>\n");
+    }
+
+    @Test
     void anOptionalLabelThatIsAbsentLeavesNoTrace() throws Exception {
         UUID user = data.user().name("Ada").insert();
         UUID message = enqueue(
