@@ -132,27 +132,42 @@ public record Event(String name, List<Notice> notices) {
                 labels("name", workspaceName, "reason", reason, "timeTilDormant", timeTilDeletion));
     }
 
-    public static Event userAccountCreated(UUID createdUser, String createdUsername, String initiator) {
+    /** {@code createdUserName} is the account's display name, which Coder's body names ("created for ..."). */
+    public static Event userAccountCreated(
+            UUID createdUser, String createdUsername, String createdUserName, String initiator) {
         return new Event(
                 "user-account-created",
                 List.of(new Notice(
                         USER_ACCOUNT_CREATED,
                         new Recipients.WithRole(ACCOUNT_ADMINS, createdUser),
-                        labels("created_account_name", createdUsername, "initiator", initiator))));
+                        labels(
+                                "created_account_name",
+                                createdUsername,
+                                "created_account_user_name",
+                                createdUserName,
+                                "initiator",
+                                initiator))));
     }
 
     /** The account may already be gone, so it is named rather than referenced. */
-    public static Event userAccountDeleted(String deletedUsername, String initiator) {
+    public static Event userAccountDeleted(String deletedUsername, String deletedUserName, String initiator) {
         return new Event(
                 "user-account-deleted",
                 List.of(new Notice(
                         USER_ACCOUNT_DELETED,
                         new Recipients.WithRole(ACCOUNT_ADMINS, null),
-                        labels("deleted_account_name", deletedUsername, "initiator", initiator))));
+                        labels(
+                                "deleted_account_name",
+                                deletedUsername,
+                                "deleted_account_user_name",
+                                deletedUserName,
+                                "initiator",
+                                initiator))));
     }
 
-    public static Event userAccountSuspended(UUID user, String username, String initiator) {
-        Map<String, String> labels = labels("suspended_account_name", username, "initiator", initiator);
+    public static Event userAccountSuspended(UUID user, String username, String userName, String initiator) {
+        Map<String, String> labels = labels(
+                "suspended_account_name", username, "suspended_account_user_name", userName, "initiator", initiator);
         return new Event(
                 "user-account-suspended",
                 List.of(
@@ -160,8 +175,9 @@ public record Event(String name, List<Notice> notices) {
                         new Notice(YOUR_ACCOUNT_SUSPENDED, new Recipients.User(user), labels)));
     }
 
-    public static Event userAccountActivated(UUID user, String username, String initiator) {
-        Map<String, String> labels = labels("activated_account_name", username, "initiator", initiator);
+    public static Event userAccountActivated(UUID user, String username, String userName, String initiator) {
+        Map<String, String> labels = labels(
+                "activated_account_name", username, "activated_account_user_name", userName, "initiator", initiator);
         return new Event(
                 "user-account-activated",
                 List.of(

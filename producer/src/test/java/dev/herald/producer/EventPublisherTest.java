@@ -57,20 +57,25 @@ class EventPublisherTest {
     }
 
     @Test
-    void accountEventsGoToActiveOwnersAndUserAdmins() throws SQLException {
+    void accountEventsGoToActiveOwnersAndUserAdmins() throws Exception {
         UUID newcomer =
                 new TestData(postgres.dataSource()).user().roles("member").insert();
 
-        FanOutResult created = publisher.publish(Event.userAccountCreated(newcomer, "newcomer", "admin"), "test");
+        FanOutResult created =
+                publisher.publish(Event.userAccountCreated(newcomer, "newcomer", "New Comer", "admin"), "test");
 
         assertThat(created.recipients()).containsExactlyInAnyOrder(owner, userAdmin, ownerAndTemplateAdmin);
         assertThat(created.recipients()).doesNotContain(suspendedUserAdmin, member, templateAdmin, newcomer);
         assertThat(messages(created).values()).containsOnly(USER_ACCOUNT_CREATED);
+        assertThat(renderedBody(created.enqueuedMessageIds().getFirst()))
+                .as("names the person, as Coder's body does")
+                .endsWith("This new user account was created for **New Comer** by **admin**.");
     }
 
     @Test
     void suspensionAlsoTellsTheUserThemself() throws SQLException {
-        FanOutResult suspended = publisher.publish(Event.userAccountSuspended(userAdmin, "ua", "owner"), "test");
+        FanOutResult suspended =
+                publisher.publish(Event.userAccountSuspended(userAdmin, "ua", "Una Admin", "owner"), "test");
 
         assertThat(messages(suspended))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -78,7 +83,8 @@ class EventPublisherTest {
                         ownerAndTemplateAdmin, USER_ACCOUNT_SUSPENDED,
                         userAdmin, YOUR_ACCOUNT_SUSPENDED));
 
-        FanOutResult activated = publisher.publish(Event.userAccountActivated(member, "m", "owner"), "test");
+        FanOutResult activated =
+                publisher.publish(Event.userAccountActivated(member, "m", "Max Member", "owner"), "test");
         assertThat(messages(activated))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
                         owner, USER_ACCOUNT_ACTIVATED,
@@ -89,7 +95,7 @@ class EventPublisherTest {
 
     @Test
     void aDeletedAccountIsNamedAndEveryAdminIsTold() throws SQLException {
-        FanOutResult deleted = publisher.publish(Event.userAccountDeleted("gone", "owner"), "test");
+        FanOutResult deleted = publisher.publish(Event.userAccountDeleted("gone", "Gone User", "owner"), "test");
 
         assertThat(deleted.recipients()).containsExactlyInAnyOrder(owner, userAdmin, ownerAndTemplateAdmin);
     }
@@ -229,7 +235,7 @@ class EventPublisherTest {
         long before = count("SELECT count(*) FROM notification_messages");
         try (Connection transaction = postgres.dataSource().getConnection()) {
             transaction.setAutoCommit(false);
-            FanOutResult result = publisher.publish(transaction, Event.userAccountDeleted("x", "y"), "test");
+            FanOutResult result = publisher.publish(transaction, Event.userAccountDeleted("x", null, "y"), "test");
             assertThat(result.enqueuedMessageIds()).hasSize(3);
             transaction.rollback();
         }

@@ -185,15 +185,19 @@ final class EventRequests {
                             f.text("time_til_deletion"))),
             Map.entry(
                     "user-account-created",
-                    f -> Event.userAccountCreated(f.uuid("user_id"), f.text("username"), f.optional("initiator"))),
+                    f -> Event.userAccountCreated(
+                            f.uuid("user_id"), f.text("username"), f.optional("name"), f.optional("initiator"))),
             Map.entry(
-                    "user-account-deleted", f -> Event.userAccountDeleted(f.text("username"), f.optional("initiator"))),
+                    "user-account-deleted",
+                    f -> Event.userAccountDeleted(f.text("username"), f.optional("name"), f.optional("initiator"))),
             Map.entry(
                     "user-account-suspended",
-                    f -> Event.userAccountSuspended(f.uuid("user_id"), f.text("username"), f.optional("initiator"))),
+                    f -> Event.userAccountSuspended(
+                            f.uuid("user_id"), f.text("username"), f.optional("name"), f.optional("initiator"))),
             Map.entry(
                     "user-account-activated",
-                    f -> Event.userAccountActivated(f.uuid("user_id"), f.text("username"), f.optional("initiator"))),
+                    f -> Event.userAccountActivated(
+                            f.uuid("user_id"), f.text("username"), f.optional("name"), f.optional("initiator"))),
             Map.entry("template-deleted", f -> Event.templateDeleted(f.text("template_name"), f.optional("initiator"))),
             Map.entry(
                     "workspace-created",

@@ -47,7 +47,7 @@ public final class UserLifecycle {
             }
             events.publish(
                     transaction,
-                    Event.userAccountSuspended(target.id(), target.username(), initiator.username()),
+                    Event.userAccountSuspended(target.id(), target.username(), target.name(), initiator.username()),
                     initiator.username());
             return true;
         });
@@ -62,7 +62,7 @@ public final class UserLifecycle {
             }
             events.publish(
                     transaction,
-                    Event.userAccountActivated(target.id(), target.username(), initiator.username()),
+                    Event.userAccountActivated(target.id(), target.username(), target.name(), initiator.username()),
                     initiator.username());
             return true;
         });
@@ -82,7 +82,7 @@ public final class UserLifecycle {
             }
             events.publish(
                     transaction,
-                    Event.userAccountDeleted(target.username(), initiator.username()),
+                    Event.userAccountDeleted(target.username(), target.name(), initiator.username()),
                     initiator.username());
             return true;
         });
