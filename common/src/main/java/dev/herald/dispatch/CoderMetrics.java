@@ -1,5 +1,8 @@
 package dev.herald.dispatch;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -90,9 +94,9 @@ public final class CoderMetrics {
     public final class Method {
 
         private final String name;
-        private final io.prometheus.metrics.core.datapoints.DistributionDataPoint queuedPoint;
-        private final io.prometheus.metrics.core.datapoints.DistributionDataPoint sendPoint;
-        private final Map<java.util.UUID, Template> templates = new ConcurrentHashMap<>();
+        private final DistributionDataPoint queuedPoint;
+        private final DistributionDataPoint sendPoint;
+        private final Map<UUID, Template> templates = new ConcurrentHashMap<>();
 
         private Method(String name) {
             this.name = name;
@@ -101,7 +105,7 @@ public final class CoderMetrics {
         }
 
         /** The series of one template under this method. */
-        Template template(java.util.UUID templateId) {
+        Template template(UUID templateId) {
             return templates.computeIfAbsent(templateId, id -> new Template(name, id.toString()));
         }
 
@@ -130,13 +134,13 @@ public final class CoderMetrics {
     /** The counters and gauge of one template under one method. */
     final class Template {
 
-        private final io.prometheus.metrics.core.datapoints.CounterDataPoint[] attemptsByResult;
+        private final CounterDataPoint[] attemptsByResult;
         private final LongAdder retryCount;
-        private final io.prometheus.metrics.core.datapoints.GaugeDataPoint inflightPoint;
+        private final GaugeDataPoint inflightPoint;
 
         private Template(String method, String templateId) {
             DispatchMetrics.Result[] results = DispatchMetrics.Result.values();
-            attemptsByResult = new io.prometheus.metrics.core.datapoints.CounterDataPoint[results.length];
+            attemptsByResult = new CounterDataPoint[results.length];
             for (DispatchMetrics.Result result : results) {
                 attemptsByResult[result.ordinal()] = attempts.labelValues(method, templateId, result.label());
             }

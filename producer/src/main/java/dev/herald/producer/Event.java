@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -330,7 +331,7 @@ public record Event(String name, List<Notice> notices) {
             String organization,
             String preset,
             Map<String, String> replacements) {
-        Map<String, String> sorted = new java.util.TreeMap<>(replacements);
+        Map<String, String> sorted = new TreeMap<>(replacements);
         List<Map<String, Object>> replaced = sorted.entrySet().stream()
                 .map(entry -> Map.<String, Object>of("resource", entry.getKey(), "attributes", entry.getValue()))
                 .toList();

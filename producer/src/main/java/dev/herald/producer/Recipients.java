@@ -1,6 +1,7 @@
 package dev.herald.producer;
 
 import dev.herald.model.UserRole;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -13,7 +14,7 @@ public sealed interface Recipients {
     /** Users the producer names, such as the owners of a deprecated template's workspaces; each once. */
     record Users(List<UUID> userIds) implements Recipients {
         public Users {
-            userIds = List.copyOf(new java.util.LinkedHashSet<>(userIds));
+            userIds = List.copyOf(new LinkedHashSet<>(userIds));
         }
     }
 

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,9 +77,9 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /** The port of the Prometheus endpoint, when --prometheus-address serves one. */
-    public java.util.OptionalInt metricsPort() {
+    public OptionalInt metricsPort() {
         MetricsEndpoint endpoint = metrics;
-        return endpoint == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(endpoint.port());
+        return endpoint == null ? OptionalInt.empty() : OptionalInt.of(endpoint.port());
     }
 
     /** True when this process runs a dispatcher and the deployment's pause switch holds it. */
@@ -219,8 +220,8 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /** The port the API listens on, when this process runs the api role. */
-    public java.util.OptionalInt apiPort() {
-        return api == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(api.port());
+    public OptionalInt apiPort() {
+        return api == null ? OptionalInt.empty() : OptionalInt.of(api.port());
     }
 
     /** The port {@code /healthz} and {@code /readyz} answer on (the API's, when this process runs it). */

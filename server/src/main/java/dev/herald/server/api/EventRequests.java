@@ -1,6 +1,10 @@
 package dev.herald.server.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.producer.Event;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,7 +119,7 @@ final class EventRequests {
                 throw ApiException.badField(
                         name, "is required: an object such as {\"docker_container[0]\": \"env, hostname\"}");
             }
-            Map<String, String> replacements = new java.util.LinkedHashMap<>();
+            Map<String, String> replacements = new LinkedHashMap<>();
             map.forEach((resource, attributes) -> {
                 if (!(attributes instanceof String text) || text.isBlank()) {
                     throw ApiException.badField(name, "each resource needs its changed attributes as a string");
@@ -134,11 +138,9 @@ final class EventRequests {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper LENIENT = Json.mapper()
-            .copy()
-            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final com.fasterxml.jackson.core.type.TypeReference<List<Event.TemplateFailures>> TEMPLATE_FAILURES =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+    private static final ObjectMapper LENIENT =
+            Json.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final TypeReference<List<Event.TemplateFailures>> TEMPLATE_FAILURES = new TypeReference<>() {};
 
     private static final Map<String, Function<Fields, Event>> EVENTS = Map.ofEntries(
             Map.entry(
