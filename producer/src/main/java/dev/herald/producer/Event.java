@@ -57,6 +57,7 @@ public record Event(String name, List<Notice> notices) {
     }
 
     private static final Set<UserRole> ACCOUNT_ADMINS = Set.of(UserRole.OWNER, UserRole.USER_ADMIN);
+    private static final Recipients TEMPLATE_ADMINS = new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null);
 
     public static Event workspaceDeleted(UUID owner, String workspaceName, String reason, String initiator) {
         return toOwner(
@@ -187,21 +188,15 @@ public record Event(String name, List<Notice> notices) {
     }
 
     public static Event templateDeleted(String templateName, String initiator) {
-        return new Event(
-                "template-deleted",
-                List.of(new Notice(
-                        TEMPLATE_DELETED,
-                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
-                        labels("name", templateName, "initiator", initiator))));
+        return toTemplateAdmins(
+                "template-deleted", TEMPLATE_DELETED, labels("name", templateName, "initiator", initiator));
     }
 
     public static Event workspaceCreated(String workspaceName, String templateName, String versionName) {
-        return new Event(
+        return toTemplateAdmins(
                 "workspace-created",
-                List.of(new Notice(
-                        WORKSPACE_CREATED,
-                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
-                        labels("workspace", workspaceName, "template", templateName, "version", versionName))));
+                WORKSPACE_CREATED,
+                labels("workspace", workspaceName, "template", templateName, "version", versionName));
     }
 
     public static Event workspaceManuallyUpdated(
@@ -211,24 +206,22 @@ public record Event(String name, List<Notice> notices) {
             String versionName,
             String organization,
             String initiator) {
-        return new Event(
+        return toTemplateAdmins(
                 "workspace-manually-updated",
-                List.of(new Notice(
-                        WORKSPACE_MANUALLY_UPDATED,
-                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
-                        labels(
-                                "workspace",
-                                workspaceName,
-                                "workspace_owner_username",
-                                ownerUsername,
-                                "template",
-                                templateName,
-                                "version",
-                                versionName,
-                                "organization",
-                                organization,
-                                "initiator",
-                                initiator))));
+                WORKSPACE_MANUALLY_UPDATED,
+                labels(
+                        "workspace",
+                        workspaceName,
+                        "workspace_owner_username",
+                        ownerUsername,
+                        "template",
+                        templateName,
+                        "version",
+                        versionName,
+                        "organization",
+                        organization,
+                        "initiator",
+                        initiator));
     }
 
     public static Event workspaceOutOfMemory(UUID owner, String workspaceName, String threshold) {
@@ -268,20 +261,18 @@ public record Event(String name, List<Notice> notices) {
 
     public static Event prebuildFailureLimitReached(
             String templateName, String templateVersionName, String organization, String preset) {
-        return new Event(
+        return toTemplateAdmins(
                 "prebuild-failure-limit-reached",
-                List.of(new Notice(
-                        PREBUILD_FAILURE_LIMIT_REACHED,
-                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
-                        labels(
-                                "template",
-                                templateName,
-                                "template_version",
-                                templateVersionName,
-                                "org",
-                                organization,
-                                "preset",
-                                preset))));
+                PREBUILD_FAILURE_LIMIT_REACHED,
+                labels(
+                        "template",
+                        templateName,
+                        "template_version",
+                        templateVersionName,
+                        "org",
+                        organization,
+                        "preset",
+                        preset));
     }
 
     /** Coder's periodic report to template admins, e.g. {@code reportFrequency} "week". */
@@ -295,13 +286,11 @@ public record Event(String name, List<Notice> notices) {
                         "versions",
                                 template.versions().stream().map(Event::version).toList()))
                 .toList();
-        return new Event(
+        return toTemplateAdmins(
                 "workspace-builds-failed-report",
-                List.of(new Notice(
-                        WORKSPACE_BUILDS_FAILED_REPORT,
-                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
-                        Map.of(),
-                        Map.of("report_frequency", reportFrequency, "templates", listed))));
+                WORKSPACE_BUILDS_FAILED_REPORT,
+                Map.of(),
+                Map.of("report_frequency", reportFrequency, "templates", listed));
     }
 
     private static Map<String, Object> version(FailedVersion version) {
@@ -335,27 +324,25 @@ public record Event(String name, List<Notice> notices) {
         List<Map<String, Object>> replaced = sorted.entrySet().stream()
                 .map(entry -> Map.<String, Object>of("resource", entry.getKey(), "attributes", entry.getValue()))
                 .toList();
-        return new Event(
+        return toTemplateAdmins(
                 "prebuilt-workspace-resource-replaced",
-                List.of(new Notice(
-                        PREBUILT_WORKSPACE_RESOURCE_REPLACED,
-                        new Recipients.WithRole(Set.of(UserRole.TEMPLATE_ADMIN), null),
-                        labels(
-                                "workspace",
-                                workspaceName,
-                                "claimant",
-                                claimant,
-                                "workspace_build_num",
-                                String.valueOf(buildNumber),
-                                "template",
-                                templateName,
-                                "template_version",
-                                templateVersionName,
-                                "org",
-                                organization,
-                                "preset",
-                                preset),
-                        Map.of("replacements", Map.copyOf(sorted), "replaced", replaced))));
+                PREBUILT_WORKSPACE_RESOURCE_REPLACED,
+                labels(
+                        "workspace",
+                        workspaceName,
+                        "claimant",
+                        claimant,
+                        "workspace_build_num",
+                        String.valueOf(buildNumber),
+                        "template",
+                        templateName,
+                        "template_version",
+                        templateVersionName,
+                        "org",
+                        organization,
+                        "preset",
+                        preset),
+                Map.of("replacements", Map.copyOf(sorted), "replaced", replaced));
     }
 
     public static Event oneTimePasscode(UUID user, String passcode) {
@@ -364,6 +351,15 @@ public record Event(String name, List<Notice> notices) {
 
     private static Event toOwner(String name, UUID template, UUID owner, Map<String, String> labels) {
         return new Event(name, List.of(new Notice(template, new Recipients.User(owner), labels)));
+    }
+
+    private static Event toTemplateAdmins(String name, UUID template, Map<String, String> labels) {
+        return toTemplateAdmins(name, template, labels, Map.of());
+    }
+
+    private static Event toTemplateAdmins(
+            String name, UUID template, Map<String, String> labels, Map<String, Object> data) {
+        return new Event(name, List.of(new Notice(template, TEMPLATE_ADMINS, labels, data)));
     }
 
     /** Pairs of key and value; a null or blank value is left out, so optional labels stay optional. */

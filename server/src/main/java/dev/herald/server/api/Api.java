@@ -27,29 +27,28 @@ final class Api {
         }
     }
 
-    /**
-     * Coder's answer to a notification sent on request (test, custom): 204 and no body once it is enqueued; a
-     * duplicate or an opt-out as {@link #answerEnqueue(Context, EnqueueResult, int)} answers them.
-     */
+    /** Coder's answer to a notification sent on request (test, custom): 204 and no body once it is enqueued. */
     static void answerEnqueue(Context context, EnqueueResult result) {
-        if (result instanceof EnqueueResult.Enqueued) {
-            context.status(204);
-            return;
-        }
-        answerEnqueue(context, result, 204);
+        enqueued(result);
+        context.status(204);
     }
 
-    /** Enqueued: {@code status} with the id; a duplicate: 409; opted out: 422; each with its reason. */
+    /** Enqueued: {@code status} with the id. */
     static void answerEnqueue(Context context, EnqueueResult result, int status) {
-        switch (result) {
-            case EnqueueResult.Enqueued enqueued ->
-                context.status(status).json(new NotificationsApi.Enqueued(enqueued.messageId()));
+        context.status(status)
+                .json(new NotificationsApi.Enqueued(enqueued(result).messageId()));
+    }
+
+    /** The message when it was enqueued; a duplicate answers 409, an opt-out 422, each with its reason. */
+    private static EnqueueResult.Enqueued enqueued(EnqueueResult result) {
+        return switch (result) {
+            case EnqueueResult.Enqueued enqueued -> enqueued;
             case EnqueueResult.Duplicate duplicate ->
                 throw ApiException.conflict(
                         "This notification was already sent to the user today.", duplicate.reason());
             case EnqueueResult.DisabledByUser disabled ->
                 throw new ApiException(
                         422, "The user turned this notification off.", disabled.reason(), java.util.List.of());
-        }
+        };
     }
 }

@@ -19,12 +19,7 @@ final class EventRequests {
 
     private record Fields(Map<?, ?> body) {
         UUID uuid(String name) {
-            String text = text(name);
-            try {
-                return UUID.fromString(text);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badField(name, "\"" + text + "\" is not a UUID");
-            }
+            return parseUuid(name, text(name));
         }
 
         String text(String name) {
@@ -47,20 +42,12 @@ final class EventRequests {
         }
 
         List<UUID> uuids(String name) {
-            Object value = body.get(name);
-            if (!(value instanceof List<?> list) || list.isEmpty()) {
-                throw ApiException.badField(name, "is required: a list of user ids");
-            }
-            return list.stream()
+            return list(name, "user ids").stream()
                     .map(each -> {
                         if (!(each instanceof String text)) {
                             throw ApiException.badField(name, "must hold user ids as strings");
                         }
-                        try {
-                            return UUID.fromString(text);
-                        } catch (IllegalArgumentException e) {
-                            throw ApiException.badField(name, "\"" + text + "\" is not a UUID");
-                        }
+                        return parseUuid(name, text);
                     })
                     .distinct()
                     .toList();
@@ -68,11 +55,7 @@ final class EventRequests {
 
         /** A list of {path, threshold} objects, each field a string. */
         List<Event.Volume> volumes(String name) {
-            Object value = body.get(name);
-            if (!(value instanceof List<?> list) || list.isEmpty()) {
-                throw ApiException.badField(name, "is required: a list of {path, threshold}");
-            }
-            return list.stream()
+            return list(name, "{path, threshold}").stream()
                     .map(each -> {
                         if (!(each instanceof Map<?, ?> volume)
                                 || !(volume.get("path") instanceof String path)
@@ -91,10 +74,7 @@ final class EventRequests {
 
         /** Coder's report data; fields Herald computes itself (failed_count) may be given and are ignored. */
         List<Event.TemplateFailures> templateFailures(String name) {
-            Object value = body.get(name);
-            if (!(value instanceof List<?> list) || list.isEmpty()) {
-                throw ApiException.badField(name, "is required: a list of templates with their failed builds");
-            }
+            List<?> list = list(name, "templates with their failed builds");
             try {
                 List<Event.TemplateFailures> templates = LENIENT.convertValue(list, TEMPLATE_FAILURES);
                 for (Event.TemplateFailures template : templates) {
@@ -127,6 +107,22 @@ final class EventRequests {
                 replacements.put(String.valueOf(resource), text);
             });
             return replacements;
+        }
+
+        /** A non-empty JSON array, or 400 saying what it should hold. */
+        private List<?> list(String name, String whatItHolds) {
+            if (!(body.get(name) instanceof List<?> list) || list.isEmpty()) {
+                throw ApiException.badField(name, "is required: a list of " + whatItHolds);
+            }
+            return list;
+        }
+
+        private static UUID parseUuid(String name, String text) {
+            try {
+                return UUID.fromString(text);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badField(name, "\"" + text + "\" is not a UUID");
+            }
         }
 
         int number(String name) {
