@@ -6,6 +6,7 @@ import dev.herald.model.UserRole;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -34,12 +35,21 @@ public record Event(String name, List<Notice> notices) {
     /** A volume of a workspace over its usage threshold. */
     public record Volume(String path, String threshold) {}
 
+    // The report's parts refuse missing values here, where they are made, so that neither the report's data nor a
+    // caller of the events API can hold a gap the template would fail on.
+
     /** One failed build, as the failed-builds report links it. */
-    public record FailedBuild(String workspaceOwnerUsername, String workspaceName, int buildNumber) {}
+    public record FailedBuild(String workspaceOwnerUsername, String workspaceName, int buildNumber) {
+        public FailedBuild {
+            Objects.requireNonNull(workspaceOwnerUsername, "workspace_owner_username");
+            Objects.requireNonNull(workspaceName, "workspace_name");
+        }
+    }
 
     /** The failed builds of one template version. */
     public record FailedVersion(String templateVersionName, List<FailedBuild> failedBuilds) {
         public FailedVersion {
+            Objects.requireNonNull(templateVersionName, "template_version_name");
             failedBuilds = List.copyOf(failedBuilds);
         }
     }
@@ -48,6 +58,8 @@ public record Event(String name, List<Notice> notices) {
     public record TemplateFailures(
             String name, String displayName, int failedBuilds, int totalBuilds, List<FailedVersion> versions) {
         public TemplateFailures {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(displayName, "display_name");
             versions = List.copyOf(versions);
         }
     }

@@ -351,6 +351,20 @@ class ApiTest {
                         "{\"report_frequency\": \"week\", \"templates\": [{\"name\": 5}]}"),
                 "templates");
 
+        for (String incomplete : List.of(
+                "{\"name\": \"d\", \"display_name\": \"D\", \"failed_builds\": 1, \"total_builds\": 2, \"versions\": [{\"failed_builds\": []}]}",
+                "{\"name\": \"d\", \"display_name\": \"D\", \"failed_builds\": 1, \"total_builds\": 2, \"versions\": [{\"template_version_name\": \"v1\"}]}",
+                "{\"name\": \"d\", \"display_name\": \"D\", \"failed_builds\": 1, \"total_builds\": 2, \"versions\": [{\"template_version_name\": \"v1\","
+                        + " \"failed_builds\": [{\"build_number\": 3}]}]}",
+                "{\"display_name\": \"D\", \"failed_builds\": 1, \"total_builds\": 2, \"versions\": []}")) {
+            assertField(
+                    api.post(
+                            "/api/v2/notifications/events/workspace-builds-failed-report",
+                            ownerKey,
+                            "{\"report_frequency\": \"week\", \"templates\": [" + incomplete + "]}"),
+                    "templates");
+        }
+
         assertError(api.post("/api/v2/notifications/events/party", ownerKey, "{}"), 404, "not an event");
         assertField(
                 api.post(
