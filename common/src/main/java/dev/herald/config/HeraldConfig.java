@@ -46,6 +46,14 @@ public record HeraldConfig(
         return new HeraldConfig(notifications, replacement, webhook, kafka, relay, scheduler, server, api);
     }
 
+    /**
+     * Whether the deployment can send by email or webhook. Without either, notifications go to the inbox only, as
+     * Coder's do; development mode always has its mail catcher.
+     */
+    public boolean deliveryConfigured() {
+        return email.from().isPresent() || webhook.endpoint().isPresent() || server.dev();
+    }
+
     private void checkAcrossComponents(SettingValues values) {
         // Kafka evicts a consumer that does not poll within max.poll.interval.ms; a lease must expire first so that
         // the rows of an evicted consumer are already claimable when its partitions move.
@@ -56,6 +64,16 @@ public record HeraldConfig(
                     + "). Fix: lower the lease period or raise the poll interval.");
         }
         NotificationMethod method = notifications.method();
+        if (!deliveryConfigured()) {
+            // As in Coder: with nothing to send through, notifications still reach the inbox.
+            if (!notifications.inboxEnabled()) {
+                values.problem("Neither email (" + EMAIL_FROM.displayName() + ") nor a webhook ("
+                        + WEBHOOK_ENDPOINT.displayName() + ") is configured, and " + INBOX_ENABLED.displayName()
+                        + " is false, so no notification could be delivered. Fix: configure email or a webhook,"
+                        + " or turn the inbox on.");
+            }
+            return;
+        }
         // Development mode delivers to its own mail catcher with a sender address of its own.
         if (method == NotificationMethod.SMTP && email.from().isEmpty() && !server.dev()) {
             values.problem(EMAIL_FROM.displayName() + " is required when " + METHOD.displayName()

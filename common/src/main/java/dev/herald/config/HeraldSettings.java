@@ -29,12 +29,24 @@ public final class HeraldSettings {
     // --- Notifications -------------------------------------------------------------------------------------------
 
     public static final Setting<NotificationMethod> METHOD = Setting.builder(
-                    "notifications.method", NOTIFICATIONS, SettingType.oneOf(NotificationMethod.class))
+                    "notifications.method", NOTIFICATIONS, SettingType.oneOf(NotificationMethod.DEFAULT_CHOICES))
             .flag("--notifications-method")
             .env("CODER_NOTIFICATIONS_METHOD")
             .defaultValue("smtp")
             .description("Which delivery method to use (available options: 'smtp', 'webhook'). A template's own"
-                    + " method, chosen per event, takes precedence.")
+                    + " method, chosen per event, takes precedence. The inbox is not a default: it receives its"
+                    + " copy of every notification beside this method (see --notifications-inbox-enabled).")
+            .build();
+
+    public static final Setting<Boolean> INBOX_ENABLED = Setting.builder(
+                    "notifications.inbox.enabled", NOTIFICATIONS, SettingType.BOOL)
+            .flag("--notifications-inbox-enabled")
+            .env("CODER_NOTIFICATIONS_INBOX_ENABLED")
+            .defaultValue("true")
+            .description("Enable Herald's in-app inbox: every notification (except one-time passcodes) is also"
+                    + " delivered to its recipient's inbox, listed under the bell in the web UI and by"
+                    + " /api/v2/notifications/inbox. With neither email nor a webhook configured, notifications go"
+                    + " to the inbox only.")
             .build();
 
     public static final Setting<Duration> DISPATCH_TIMEOUT = Setting.builder(
@@ -486,7 +498,7 @@ public final class HeraldSettings {
             .env("HERALD_ROLES")
             .defaultValue("all")
             .description("What this process does: all, or any of producer (the CDC relay), dispatcher-smtp,"
-                    + " dispatcher-webhook, retry-scheduler (retry timers, reconciler, retention) and api (HTTP API,"
+                    + " dispatcher-webhook, dispatcher-inbox, retry-scheduler (retry timers, reconciler, retention) and api (HTTP API,"
                     + " web UI). Production runs one role per container.")
             .build();
 
@@ -606,6 +618,7 @@ public final class HeraldSettings {
             STORE_SYNC_BUFFER_SIZE,
             RETENTION,
             MAX_INFLIGHT_SENDS,
+            INBOX_ENABLED,
             EMAIL_FROM,
             APPLICATION_NAME,
             LOGO_URL,

@@ -19,7 +19,8 @@ public record NotificationsConfig(
         Duration storeSyncInterval,
         int storeSyncBufferSize,
         Duration retention,
-        int maxInflightSends) {
+        int maxInflightSends,
+        boolean inboxEnabled) {
 
     static NotificationsConfig from(SettingValues values) {
         NotificationsConfig config = new NotificationsConfig(
@@ -35,7 +36,8 @@ public record NotificationsConfig(
                 values.get(STORE_SYNC_INTERVAL),
                 values.get(STORE_SYNC_BUFFER_SIZE),
                 values.get(RETENTION),
-                values.get(MAX_INFLIGHT_SENDS));
+                values.get(MAX_INFLIGHT_SENDS),
+                values.get(INBOX_ENABLED));
         // A send that outlives its lease could be taken over and sent a second time by another dispatcher.
         if (config.dispatchTimeout().compareTo(config.leasePeriod()) >= 0) {
             values.problem(DISPATCH_TIMEOUT.displayName() + " (" + GoDuration.format(config.dispatchTimeout())

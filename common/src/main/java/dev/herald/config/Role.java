@@ -11,6 +11,7 @@ public enum Role {
     PRODUCER("producer"),
     DISPATCHER_SMTP("dispatcher-smtp"),
     DISPATCHER_WEBHOOK("dispatcher-webhook"),
+    DISPATCHER_INBOX("dispatcher-inbox"),
     RETRY_SCHEDULER("retry-scheduler"),
     API("api");
 

@@ -137,8 +137,12 @@ public record SettingType<T>(String name, String expected, Function<String, T> p
 
     /** One of the enum's constants, written in lower case as Herald's flags and tables spell them. */
     public static <E extends Enum<E>> SettingType<E> oneOf(Class<E> type) {
-        E[] constants = type.getEnumConstants();
-        String names = Arrays.stream(constants).map(SettingType::lower).collect(Collectors.joining(", "));
+        return oneOf(List.of(type.getEnumConstants()));
+    }
+
+    /** One of {@code constants}, spelled in lower case. */
+    public static <E extends Enum<E>> SettingType<E> oneOf(List<E> constants) {
+        String names = constants.stream().map(SettingType::lower).collect(Collectors.joining(", "));
         return new SettingType<>("string", "one of: " + names, raw -> {
             for (E constant : constants) {
                 if (lower(constant).equals(raw.trim().toLowerCase(Locale.ROOT))) {

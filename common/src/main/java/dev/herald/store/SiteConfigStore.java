@@ -10,7 +10,7 @@ import javax.sql.DataSource;
 
 /**
  * The deployment-wide settings in {@code site_configs}: the pause switch, the default method and the appearance, under
- * Coder's keys.
+ * Coder's keys; how enqueue routes to the inbox, under Herald's.
  */
 public final class SiteConfigStore {
 
@@ -64,16 +64,33 @@ public final class SiteConfigStore {
     }
 
     /**
-     * Records the deployment's default method, which the enqueue function snapshots into rows whose template has no
-     * method of its own.
+     * Records how the enqueue function routes: the default method (for templates without a method of their own), whether it can deliver at all (neither email nor
+     * a webhook configured sends notifications to the inbox only) and whether every notification also gets an inbox
+     * copy.
      */
-    public void setDefaultMethod(NotificationMethod method) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("""
-                        INSERT INTO site_configs (key, value) VALUES ('notifications_default_method', ?)
-                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
-                        """)) {
-            statement.setString(1, method.sqlName());
+    public void setDelivery(NotificationMethod defaultMethod, boolean deliveryConfigured, boolean inboxEnabled)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                upsert(connection, "notifications_default_method", defaultMethod.sqlName());
+                upsert(connection, "notifications_delivery_configured", String.valueOf(deliveryConfigured));
+                upsert(connection, "notifications_inbox_enabled", String.valueOf(inboxEnabled));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void upsert(Connection connection, String key, String value) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO site_configs (key, value) VALUES (?, ?)
+                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                """)) {
+            statement.setString(1, key);
+            statement.setString(2, value);
             statement.executeUpdate();
         }
     }

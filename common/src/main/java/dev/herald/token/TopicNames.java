@@ -23,6 +23,10 @@ public record TopicNames(String prefix) {
 
     /** The topics that carry work tokens and need the configured partition count. */
     public List<String> workTopics() {
-        return List.of(forMethod(NotificationMethod.SMTP), forMethod(NotificationMethod.WEBHOOK), retry());
+        return List.of(
+                forMethod(NotificationMethod.SMTP),
+                forMethod(NotificationMethod.WEBHOOK),
+                forMethod(NotificationMethod.INBOX),
+                retry());
     }
 }

@@ -151,8 +151,8 @@ class HeraldConfigTest {
     }
 
     @Test
-    void smtpNeedsASender() {
-        assertThatThrownBy(() -> load())
+    void smtpNeedsASenderWhenSomethingIsConfigured() {
+        assertThatThrownBy(() -> load("--notifications-webhook-endpoint=https://example.com/hook"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("--notifications-email-from (CODER_NOTIFICATIONS_EMAIL_FROM) is required when"
                         + " --notifications-method (CODER_NOTIFICATIONS_METHOD) is smtp");
@@ -160,7 +160,7 @@ class HeraldConfigTest {
 
     @Test
     void webhookNeedsAnEndpointButNoSender() {
-        assertThatThrownBy(() -> load("--notifications-method=webhook"))
+        assertThatThrownBy(() -> load("--notifications-method=webhook", "--notifications-email-from=h@example.com"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("--notifications-webhook-endpoint (CODER_NOTIFICATIONS_WEBHOOK_ENDPOINT) is"
                         + " required when --notifications-method (CODER_NOTIFICATIONS_METHOD) is webhook");
@@ -169,6 +169,34 @@ class HeraldConfigTest {
                 load("--notifications-method=webhook", "--notifications-webhook-endpoint=https://example.com/hook");
         assertThat(config.webhook().endpoint())
                 .hasValueSatisfying(uri -> assertThat(uri).hasToString("https://example.com/hook"));
+    }
+
+    @Test
+    void withNeitherEmailNorAWebhookNotificationsGoToTheInboxAlone() {
+        HeraldConfig config = load();
+
+        assertThat(config.deliveryConfigured()).isFalse();
+        assertThat(config.notifications().inboxEnabled()).isTrue();
+        assertThat(load("--notifications-email-from=h@example.com").deliveryConfigured())
+                .isTrue();
+    }
+
+    @Test
+    void withNothingConfiguredAndTheInboxOffNothingCouldBeDelivered() {
+        assertThatThrownBy(() -> load("--notifications-inbox-enabled=false"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(
+                        "Neither email (--notifications-email-from (CODER_NOTIFICATIONS_EMAIL_FROM)) nor"
+                                + " a webhook (--notifications-webhook-endpoint (CODER_NOTIFICATIONS_WEBHOOK_ENDPOINT)) is"
+                                + " configured, and --notifications-inbox-enabled (CODER_NOTIFICATIONS_INBOX_ENABLED) is false");
+    }
+
+    @Test
+    void theInboxIsNotADefaultMethod() {
+        assertThatThrownBy(() -> load("--notifications-method=inbox", "--notifications-email-from=h@example.com"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--notifications-method")
+                .hasMessageContaining("smtp, webhook");
     }
 
     @Test
@@ -213,6 +241,7 @@ class HeraldConfigTest {
         assertThatThrownBy(() -> load(
                         "--notifications-max-send-attempts=0",
                         "--notifications-lease-count=x",
+                        "--notifications-email-from=h@example.com",
                         "--notifications-method=webhook"))
                 .isInstanceOfSatisfying(
                         ConfigurationException.class,

@@ -35,9 +35,9 @@ class SiteConfigStoreTest {
         TestData data = new TestData(postgres.dataSource());
         UUID user = data.user().insert();
 
-        settings.setDefaultMethod(NotificationMethod.WEBHOOK);
+        settings.setDelivery(NotificationMethod.WEBHOOK, true, false);
         UUID byWebhook = data.enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"a\"}");
-        settings.setDefaultMethod(NotificationMethod.SMTP);
+        settings.setDelivery(NotificationMethod.SMTP, true, false);
         UUID byEmail = data.enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"b\"}");
 
         assertThat(data.messageColumn(byWebhook, "method")).isEqualTo("webhook");

@@ -56,8 +56,10 @@ class TokenCodecTest {
 
         assertThat(topics.forMethod(NotificationMethod.SMTP)).isEqualTo("notifications.smtp");
         assertThat(topics.forMethod(NotificationMethod.WEBHOOK)).isEqualTo("notifications.webhook");
+        assertThat(topics.forMethod(NotificationMethod.INBOX)).isEqualTo("notifications.inbox");
         assertThat(topics.retry()).isEqualTo("notifications.retry");
         assertThat(topics.workTopics())
-                .containsExactly("notifications.smtp", "notifications.webhook", "notifications.retry");
+                .containsExactly(
+                        "notifications.smtp", "notifications.webhook", "notifications.inbox", "notifications.retry");
     }
 }

@@ -7,6 +7,7 @@ import dev.herald.dispatch.DispatchSettings;
 import dev.herald.dispatch.PauseSwitch;
 import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.Sender;
+import dev.herald.inbox.InboxSender;
 import dev.herald.model.NotificationMethod;
 import dev.herald.producer.relay.CdcRelay;
 import dev.herald.render.TemplateRenderer;
@@ -101,7 +102,9 @@ public final class Fleet implements AutoCloseable {
         if (roles.contains(Role.PRODUCER)) {
             add(relay(resources));
         }
-        if (roles.contains(Role.DISPATCHER_SMTP) || roles.contains(Role.DISPATCHER_WEBHOOK)) {
+        if (roles.contains(Role.DISPATCHER_SMTP)
+                || roles.contains(Role.DISPATCHER_WEBHOOK)
+                || roles.contains(Role.DISPATCHER_INBOX)) {
             MessageStore store = new MessageStore(resources.dataSource());
             pause = new PauseSwitch(resources.dataSource(), PAUSE_POLL_INTERVAL, resources.clock());
             shared.add(pause);
@@ -139,6 +142,7 @@ public final class Fleet implements AutoCloseable {
         return switch (method) {
             case SMTP -> Role.DISPATCHER_SMTP;
             case WEBHOOK -> Role.DISPATCHER_WEBHOOK;
+            case INBOX -> Role.DISPATCHER_INBOX;
         };
     }
 
@@ -177,6 +181,7 @@ public final class Fleet implements AutoCloseable {
                         config.notifications().maxInflightSends(),
                         resources.clock());
             }
+            case INBOX -> new InboxSender(resources.dataSource(), resources.clock());
         };
     }
 

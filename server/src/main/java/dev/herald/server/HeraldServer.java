@@ -144,6 +144,10 @@ public final class HeraldServer implements AutoCloseable {
             config = config.withEmail(config.email()
                     .deliveringTo(new HostPort("127.0.0.1", mailCatcher.port()), "Herald <herald@localhost>"));
         }
+        if (!config.deliveryConfigured()) {
+            log.warn("notifications go to the inbox only: neither --notifications-email-from nor"
+                    + " --notifications-webhook-endpoint is set. Set one of them to send email or webhooks as well.");
+        }
         DatabaseUrl database = database(config, dataDirectory);
         HikariDataSource dataSource = DataSources.pooled(database, "herald", 10);
         opened.add(dataSource);
@@ -151,7 +155,10 @@ public final class HeraldServer implements AutoCloseable {
         log.info("database schema is up to date ({} migration(s) applied now) at {}", applied, database);
         try {
             new SiteConfigStore(dataSource)
-                    .setDefaultMethod(config.notifications().method());
+                    .setDelivery(
+                            config.notifications().method(),
+                            config.deliveryConfigured(),
+                            config.notifications().inboxEnabled());
         } catch (SQLException e) {
             throw new IllegalStateException("could not record the default notifications method: " + e.getMessage(), e);
         }

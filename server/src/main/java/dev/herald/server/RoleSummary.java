@@ -15,7 +15,7 @@ final class RoleSummary {
         return switch (role) {
             case PRODUCER ->
                 "CDC relay on slot " + config.relay().slotName() + ", topics " + k.topicPrefix()
-                        + ".{smtp,webhook} (" + k.topicPartitions() + " partitions), heartbeat every "
+                        + ".{smtp,webhook,inbox} (" + k.topicPartitions() + " partitions), heartbeat every "
                         + GoDuration.format(config.relay().heartbeatInterval());
             case DISPATCHER_SMTP ->
                 dispatcher(config, "smtp") + ", smarthost "
@@ -41,6 +41,11 @@ final class RoleSummary {
                                         && config.webhook().signingSecretFile().isEmpty()
                                 ? "off"
                                 : "on");
+            case DISPATCHER_INBOX ->
+                dispatcher(config, "inbox") + ", inbox "
+                        + (config.notifications().inboxEnabled()
+                                ? "on"
+                                : "off (delivers only templates whose method is inbox)");
             case RETRY_SCHEDULER ->
                 "retry timers (application " + config.scheduler().applicationId() + ", "
                         + config.scheduler().streamThreads() + " thread(s)), "

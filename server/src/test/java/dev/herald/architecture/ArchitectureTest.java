@@ -32,6 +32,7 @@ class ArchitectureTest {
             "producer", "dev.herald.producer..",
             "dispatcher-smtp", "dev.herald.smtp..",
             "dispatcher-webhook", "dev.herald.webhook..",
+            "dispatcher-inbox", "dev.herald.inbox..",
             "retry-scheduler", "dev.herald.scheduler..");
 
     /** The packages of common; none of them may reach into a worker module or the server. */
@@ -96,7 +97,7 @@ class ArchitectureTest {
     }
 
     @ParameterizedTest(name = "{0} depends on no other Herald module than common")
-    @ValueSource(strings = {"producer", "dispatcher-smtp", "dispatcher-webhook", "retry-scheduler"})
+    @ValueSource(strings = {"producer", "dispatcher-smtp", "dispatcher-webhook", "dispatcher-inbox", "retry-scheduler"})
     void aWorkerModuleUsesOnlyCommon(String module) throws Exception {
         assertThat(heraldDependencies(module, false)).containsExactly("herald-common");
     }
@@ -114,12 +115,13 @@ class ArchitectureTest {
                         "herald-producer",
                         "herald-dispatcher-smtp",
                         "herald-dispatcher-webhook",
+                        "herald-dispatcher-inbox",
                         "herald-retry-scheduler");
     }
 
     @Test
     void workerPackagesDoNotUseEachOther() {
-        slices().matching("dev.herald.(producer|smtp|webhook|scheduler)..")
+        slices().matching("dev.herald.(producer|smtp|webhook|inbox|scheduler)..")
                 .should()
                 .notDependOnEachOther()
                 .allowEmptyShould(false)

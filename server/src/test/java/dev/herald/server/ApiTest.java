@@ -138,7 +138,9 @@ class ApiTest {
     void dispatchMethodsAndSystemTemplatesAreVisibleToEveryone() {
         JsonNode methods =
                 api.get("/api/v2/notifications/dispatch-methods", memberKey).json();
-        assertThat(methods.get("available").toString()).isEqualTo("[\"smtp\",\"webhook\"]");
+        assertThat(methods.get("available").toString())
+                .as("Coder lists the inbox among the methods")
+                .isEqualTo("[\"smtp\",\"webhook\",\"inbox\"]");
         assertThat(methods.get("default").asText()).as("Coder's field name").isIn("smtp", "webhook");
         assertThat(methods.size()).isEqualTo(2);
 
@@ -246,8 +248,18 @@ class ApiTest {
         assertThat(api.get("/api/v2/users/" + member.id() + "/notifications/preferences", userAdminKey)
                         .status())
                 .isEqualTo(200);
-        assertError(api.get("/api/v2/users/owner/notifications/preferences", memberKey), 403, "your own");
-        assertError(api.get("/api/v2/users/nobody/notifications/preferences", ownerKey), 404, "nobody");
+        ApiClient.Answer anothers = api.get("/api/v2/users/owner/notifications/preferences", memberKey);
+        ApiClient.Answer nobodys = api.get("/api/v2/users/nobody/notifications/preferences", memberKey);
+        assertError(anothers, 400, "\"user\" must be an existing uuid or username.");
+        assertThat(anothers.json().get("detail").asText()).isEqualTo("queried user=\"owner\"");
+        assertThat(nobodys.json().get("message"))
+                .as("as in Coder, another member's answer says no more than a stranger's")
+                .isEqualTo(anothers.json().get("message"));
+        assertError(
+                api.put("/api/v2/users/owner/notifications/preferences", memberKey, "{\"template_disabled_map\": {}}"),
+                400,
+                "must be an existing uuid or username");
+        assertError(api.get("/api/v2/users/nobody/notifications/preferences", ownerKey), 400, "existing uuid");
         assertField(
                 api.put(
                         "/api/v2/users/me/notifications/preferences",
@@ -386,11 +398,12 @@ class ApiTest {
         postgres.execute("UPDATE notification_messages SET status = 'permanent_failure', attempt_count = 5,"
                 + " status_reason = 'HTTP 410 Gone' WHERE id = '" + ids.getFirst() + "'");
 
-        JsonNode firstPage = api.get("/api/v2/notifications/messages?user=pager&limit=2", ownerKey)
+        JsonNode firstPage = api.get("/api/v2/notifications/messages?user=pager&method=smtp&limit=2", ownerKey)
                 .json();
         assertThat(firstPage.get("messages")).hasSize(2);
         String next = firstPage.get("next_before").asText();
-        JsonNode secondPage = api.get("/api/v2/notifications/messages?user=pager&limit=2&before=" + next, ownerKey)
+        JsonNode secondPage = api.get(
+                        "/api/v2/notifications/messages?user=pager&method=smtp&limit=2&before=" + next, ownerKey)
                 .json();
         assertThat(secondPage.get("messages")).hasSize(1);
         assertThat(secondPage.get("next_before").isNull()).isTrue();

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
 class ComposeFileTest {
 
     private static final Set<String> HERALD_SERVICES =
-            Set.of("producer", "dispatcher-smtp", "dispatcher-webhook", "retry-scheduler", "api");
+            Set.of("producer", "dispatcher-smtp", "dispatcher-webhook", "dispatcher-inbox", "retry-scheduler", "api");
 
     @Test
     void everyHeraldServiceHasAValidConfigurationForItsRole() throws IOException {

@@ -174,6 +174,9 @@ final class FleetFixture implements BeforeAllCallback, AfterAllCallback, BeforeE
                 "--data-dir=" + dataDirectory.resolve("process-" + processes++),
                 "--notifications-store-sync-interval=200ms",
                 "--notifications-email-from=Herald <herald@example.com>",
+                // A suite that runs no dispatcher-inbox turns the inbox off, as an operator must; inbox suites turn
+                // it on.
+                "--notifications-inbox-enabled=false",
                 "--http-address=127.0.0.1:0",
                 "--prometheus-address="));
         for (String flag : extra) {

@@ -243,7 +243,7 @@ class UserLifecycleTest {
         List<UUID> recipients = new ArrayList<>();
         try (Connection connection = postgres.dataSource().getConnection();
                 PreparedStatement select = connection.prepareStatement("SELECT user_id FROM notification_messages"
-                        + " WHERE notification_template_id = ? AND payload::text LIKE ?")) {
+                        + " WHERE notification_template_id = ? AND payload::text LIKE ? AND method <> 'inbox'")) {
             select.setObject(1, template);
             select.setString(2, "%\"" + username + "\"%");
             try (ResultSet rows = select.executeQuery()) {

@@ -8,6 +8,7 @@ import dev.herald.model.UserRole;
 import dev.herald.producer.EnqueueRequest;
 import dev.herald.producer.EnqueueResult;
 import dev.herald.producer.Enqueuer;
+import dev.herald.server.data.InboxStore;
 import dev.herald.server.data.Passwords;
 import dev.herald.server.data.User;
 import dev.herald.server.data.UserDirectory;
@@ -79,9 +80,10 @@ class WebUiTest {
         users.setPasswordHash(owner.id(), Passwords.hash(OWNER_PASSWORD));
         users.setPasswordHash(member.id(), Passwords.hash(MEMBER_PASSWORD));
         HeraldServer server = fleet.start(
-                "producer,dispatcher-smtp,dispatcher-webhook,api",
+                "producer,dispatcher-smtp,dispatcher-webhook,dispatcher-inbox,api",
                 "--dev",
-                "--notifications-webhook-endpoint=" + receiver.url("/hook"));
+                "--notifications-webhook-endpoint=" + receiver.url("/hook"),
+                "--notifications-inbox-enabled=true");
         base = "http://127.0.0.1:" + server.apiPort().orElseThrow();
     }
 
@@ -137,6 +139,75 @@ class WebUiTest {
                         Map.of("name", "ws", "reason", "idle", "timeTilDormant", "1 week"),
                         "web-test"));
         assertThat(result).isInstanceOf(EnqueueResult.DisabledByUser.class);
+        assertPageSmall();
+    }
+
+    @Test
+    void theBellShowsNotificationsAsTheyArriveAndMarksThemRead() throws Exception {
+        UserDirectory users = new UserDirectory(postgres.dataSource());
+        User ivy = users.create("ivy@example.com", "ivy", "Ivy Inbox", Set.of(UserRole.MEMBER));
+        users.setPasswordHash(ivy.id(), Passwords.hash(MEMBER_PASSWORD));
+        browser.get(base + "/settings/notifications");
+        signIn("ivy", MEMBER_PASSWORD);
+        WebElement inbox = browser.findElement(By.cssSelector("[data-inbox]"));
+        Awaitility.await("the bell watches the inbox")
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> "true".equals(inbox.getDomAttribute("data-watching")));
+        WebElement badge = browser.findElement(By.id("inbox-count"));
+        assertThat(badge.isDisplayed()).as("nothing unread yet").isFalse();
+
+        Enqueuer enqueuer = new Enqueuer(postgres.dataSource());
+        enqueuer.enqueue(EnqueueRequest.of(
+                SystemTemplates.TEMPLATE_DELETED, ivy.id(), Map.of("name", "old-template", "initiator", "ops"), "web"));
+        Awaitility.await("the badge counts the new notification without a reload")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> badge.isDisplayed() && badge.getText().equals("1"));
+        WebElement bell = browser.findElement(By.id("inbox-bell"));
+        assertThat(bell.getDomAttribute("aria-label")).isEqualTo("Inbox, 1 unread");
+        bell.click();
+        WebElement panel = browser.findElement(By.id("inbox-panel"));
+        assertThat(panel.isDisplayed()).isTrue();
+        assertThat(panel.getText())
+                .contains("Template \"old-template\" deleted")
+                .contains("The template old-template was deleted by ops.")
+                .doesNotContain("**");
+        assertThat(panel.findElement(By.linkText("View templates")).getDomAttribute("href"))
+                .endsWith("/templates");
+
+        enqueuer.enqueue(EnqueueRequest.of(
+                SystemTemplates.TEMPLATE_DELETED,
+                ivy.id(),
+                Map.of("name", "newer-template", "initiator", "ops"),
+                "web"));
+        Awaitility.await("the second arrives at the top of the open panel")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> badge.getText().equals("2")
+                        && browser.findElements(By.cssSelector("#inbox-list li"))
+                                .getFirst()
+                                .getText()
+                                .contains("newer-template"));
+        screenshot("inbox");
+
+        browser.findElements(By.cssSelector("#inbox-list li"))
+                .getFirst()
+                .findElement(By.xpath(".//button[text()='Mark as read']"))
+                .click();
+        Awaitility.await("one is read")
+                .atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .until(() -> badge.getText().equals("1"));
+        browser.findElement(By.id("inbox-mark-all")).click();
+        Awaitility.await("all are read").atMost(Duration.ofSeconds(15)).until(() -> !badge.isDisplayed());
+        assertThat(browser.findElements(By.cssSelector("#inbox-list li.unread")))
+                .isEmpty();
+        assertThat(new InboxStore(postgres.dataSource()).unreadCount(ivy.id())).isZero();
+
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.id("inbox-count")).isDisplayed())
+                .as("read stays read")
+                .isFalse();
         assertPageSmall();
     }
 

@@ -3,10 +3,12 @@ package dev.herald.server.api;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HostPort;
 import dev.herald.render.TemplateRenderer;
+import dev.herald.server.data.InboxStore;
 import dev.herald.server.data.WebSessionStore;
 import dev.herald.server.health.Probes;
 import dev.herald.server.http.JsonErrorHandler;
 import dev.herald.server.http.SecurityHeaders;
+import dev.herald.server.inbox.InboxFeed;
 import dev.herald.server.web.DevMailbox;
 import dev.herald.server.web.WebUi;
 import dev.herald.token.TokenPublisher;
@@ -14,6 +16,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.javalin.websocket.WsHandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
     static final long MAX_REQUEST_BYTES = 256 * 1024;
 
     private final Javalin app;
+    private final InboxFeed inboxFeed;
 
     /**
      * @param probes the process's {@code /healthz} and {@code /readyz}
@@ -49,7 +54,12 @@ public final class ApiServer implements AutoCloseable {
             Optional<DevMailbox> mailbox,
             Clock clock) {
         ApiServices services = ApiServices.over(dataSource, publisher, heraldConfig.api(), clock);
-        Authenticator authenticator = new Authenticator(services.users(), clock);
+        WebSessionStore webSessions = new WebSessionStore(dataSource);
+        Authenticator authenticator = new Authenticator(
+                services.users(), webSessions, heraldConfig.server().accessUrl(), clock);
+        InboxStore inbox = new InboxStore(dataSource);
+        this.inboxFeed = new InboxFeed(dataSource, inbox, clock);
+        InboxApi inboxApi = new InboxApi(services, inbox, inboxFeed);
         byte[] openApi = openApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -70,10 +80,27 @@ public final class ApiServer implements AutoCloseable {
             new PreferencesApi(services).register(config.routes);
             new MessagesApi(services).register(config.routes);
             new UsersApi(services).register(config.routes);
+            inboxApi.register(config.routes);
+            // A WebSocket handshake skips the HTTP filters above; it is authenticated and checked here instead.
+            config.routes.wsBeforeUpgrade(InboxApi.WATCH, context -> {
+                headers.apply(context);
+                try {
+                    authenticator.authenticate(context);
+                    inboxApi.beforeWatch(context);
+                } catch (ApiException e) {
+                    refuseUpgrade(e, context);
+                    throw e;
+                }
+            });
+            // Javalin keeps a servlet session per handshake; Herald has no use for it, nor for its cookie.
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.getSessionHandler().setUsingCookies(false);
+                handler.getSessionHandler().setMaxInactiveInterval(60);
+            });
             new WebUi(new WebUi.Services(
                             services.users(),
                             services.lifecycle(),
-                            new WebSessionStore(dataSource),
+                            webSessions,
                             services.templates(),
                             services.preferences(),
                             services.messages(),
@@ -136,20 +163,36 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Every endpoint as "METHOD path", for checking the OpenAPI description against what is served. */
+    /**
+     * Every endpoint as "METHOD path", for checking the OpenAPI description against what is served; a WebSocket is
+     * the GET that opens it.
+     */
     public List<String> routes() {
-        return app.unsafe.internalRouter.allHttpHandlers().stream()
+        Stream<String> http = app.unsafe.internalRouter.allHttpHandlers().stream()
                 .map(parsed -> parsed.endpoint)
                 .filter(endpoint ->
                         List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(endpoint.method.name()))
-                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
-                .sorted()
-                .toList();
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path);
+        Stream<String> sockets = app.unsafe.internalRouter.allWsHandlers().stream()
+                .filter(entry -> entry.getType() == WsHandlerType.WEBSOCKET)
+                .map(entry -> "GET " + entry.getPath());
+        return Stream.concat(http, sockets).sorted().toList();
     }
 
     @Override
     public void close() {
         app.stop();
+        inboxFeed.close();
+    }
+
+    /** Javalin does not write the body of a refused handshake; the client still deserves to read why. */
+    private static void refuseUpgrade(ApiException e, Context context) throws IOException {
+        byte[] body = Json.MAPPER.writeValueAsBytes(new ErrorResponse(e.getMessage(), e.detail(), e.validations()));
+        context.res().setStatus(e.status());
+        context.res().setContentType("application/json");
+        context.res().setContentLength(body.length);
+        context.res().getOutputStream().write(body);
+        context.res().flushBuffer();
     }
 
     private static void answer(ApiException e, Context context) {

@@ -30,9 +30,7 @@ record Caller(User user) {
     }
 
     /** Users manage their own account; owners and user admins manage anyone's. */
-    void requireSelfOrAccountAdmin(User target) {
-        if (!target.id().equals(user.id()) && !user.hasAny(UserRole.OWNER, UserRole.USER_ADMIN)) {
-            throw ApiException.forbidden("You may only see and change your own notification preferences.");
-        }
+    boolean isSelfOrAccountAdmin(User target) {
+        return target.id().equals(user.id()) || user.hasAny(UserRole.OWNER, UserRole.USER_ADMIN);
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -29,14 +30,12 @@ final class PreferencesApi {
     }
 
     private void get(Context context) throws SQLException {
-        User user = UsersApi.target(context, services);
-        Api.caller(context).requireSelfOrAccountAdmin(user);
+        User user = visibleTarget(context);
         context.json(services.preferences().forUser(user.id()));
     }
 
     private void put(Context context) throws SQLException {
-        User user = UsersApi.target(context, services);
-        Api.caller(context).requireSelfOrAccountAdmin(user);
+        User user = visibleTarget(context);
         PreferencesUpdate update = Json.read(context, PreferencesUpdate.class);
         if (update.templateDisabledMap() == null) {
             throw ApiException.badField(
@@ -64,5 +63,22 @@ final class PreferencesApi {
         services.preferences().update(user.id(), choices);
         List<PreferenceStore.Preference> preferences = services.preferences().forUser(user.id());
         context.json(preferences);
+    }
+
+    /**
+     * The user named in the path, as Coder resolves it: someone whose preferences the caller may not see is answered
+     * exactly like someone who does not exist (400, Coder's words), so that a member cannot probe who exists.
+     */
+    private User visibleTarget(Context context) throws SQLException {
+        Caller caller = Api.caller(context);
+        String query = context.pathParam("user");
+        Optional<User> user = query.equals("me")
+                ? Optional.of(caller.user())
+                : services.users().find(query);
+        if (user.isEmpty() || !caller.isSelfOrAccountAdmin(user.get())) {
+            throw new ApiException(
+                    400, "\"user\" must be an existing uuid or username.", "queried user=\"" + query + "\"", List.of());
+        }
+        return user.get();
     }
 }

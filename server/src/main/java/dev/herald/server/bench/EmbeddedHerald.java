@@ -68,6 +68,11 @@ final class EmbeddedHerald implements BenchTarget {
                 "--notifications-webhook-endpoint=http://127.0.0.1:" + httpPort + "/hook",
                 "--notifications-email-smarthost=127.0.0.1:" + smtpPort,
                 "--notifications-email-from=Herald Bench <bench@localhost>"));
+        // The bench measures one method's pipeline; the inbox's copies are a second pipeline's work, measured only
+        // when asked for with --server-flag=--notifications-inbox-enabled=true.
+        if (serverFlags.stream().noneMatch(flag -> flag.startsWith("--notifications-inbox-enabled"))) {
+            command.add("--notifications-inbox-enabled=false");
+        }
         command.addAll(serverFlags);
         Path log = directory.resolve("herald.log");
         Process process = new ProcessBuilder(command)

@@ -20,6 +20,9 @@ import javax.sql.DataSource;
 /** Web UI sessions, shared by every api replica through PostgreSQL. Only hashes of session tokens are stored. */
 public final class WebSessionStore {
 
+    /** The name of the cookie that carries a browser's session. */
+    public static final String COOKIE = "herald_session";
+
     /** A signed-in browser: who, and the CSRF token its forms must carry. */
     public record WebSession(UUID userId, String csrfToken) {}
 

@@ -9,11 +9,11 @@ import java.util.Locale;
  * a request comes from in {@code Sec-Fetch-Site} and {@code Origin}. A request that carries neither (a script, an old
  * browser) is not a cross-site forgery, so it passes.
  */
-final class OriginCheck {
+public final class OriginCheck {
 
     private OriginCheck() {}
 
-    static boolean sameSite(Context context, URI accessUrl) {
+    public static boolean sameSite(Context context, URI accessUrl) {
         String fetchSite = context.header("Sec-Fetch-Site");
         if (fetchSite != null) {
             String site = fetchSite.strip().toLowerCase(Locale.ROOT);

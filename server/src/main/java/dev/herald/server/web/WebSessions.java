@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class WebSessions {
 
-    static final String SESSION_COOKIE = "herald_session";
+    static final String SESSION_COOKIE = WebSessionStore.COOKIE;
     static final Duration SESSION_LIFETIME = Duration.ofHours(12);
 
     private final UserDirectory users;
