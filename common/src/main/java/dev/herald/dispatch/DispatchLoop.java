@@ -447,6 +447,7 @@ public final class DispatchLoop implements AutoCloseable {
     }
 
     private void observeLag() {
+        metrics.assignment(consumer.assignment());
         for (TopicPartition partition : consumer.assignment()) {
             consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition, lag));
         }

@@ -5,9 +5,11 @@ import com.codahale.metrics.Timer;
 import dev.herald.model.NotificationMethod;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -46,6 +48,7 @@ public final class DispatchMetrics implements AutoCloseable {
     private final Timer queued;
     private final Timer send;
     private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
+    private final AtomicInteger assigned = new AtomicInteger();
 
     public DispatchMetrics(
             MetricRegistry registry,
@@ -58,6 +61,7 @@ public final class DispatchMetrics implements AutoCloseable {
         this.pendingUpdates = pendingUpdates;
         this.queued = registry.timer(PREFIX + "queued_seconds." + this.method);
         this.send = registry.timer(PREFIX + "dispatcher_send_seconds." + this.method);
+        registry.gauge(PREFIX + "assigned_partitions." + this.method, () -> assigned::get);
         coder.pendingUpdates(pendingUpdates);
     }
 
@@ -90,15 +94,35 @@ public final class DispatchMetrics implements AutoCloseable {
     void lag(TopicPartition partition, long records) {
         lag.computeIfAbsent(partition, p -> {
                     AtomicLong value = new AtomicLong();
-                    registry.gauge(PREFIX + "consumer_lag." + method + "." + p.partition(), () -> value::get);
+                    registry.gauge(lagName(p), () -> value::get);
                     return value;
                 })
                 .set(records);
     }
 
-    /** The loop stopped: its unwritten outcomes no longer count into pending_updates. */
+    /**
+     * The partitions this loop holds now. A partition that moved to another replica stops being reported here, so
+     * that a sum over the fleet counts each partition's lag once and an alert never sees a stale value.
+     */
+    void assignment(Set<TopicPartition> partitions) {
+        assigned.set(partitions.size());
+        lag.keySet().removeIf(partition -> {
+            if (partitions.contains(partition)) {
+                return false;
+            }
+            registry.remove(lagName(partition));
+            return true;
+        });
+    }
+
+    /** The loop stopped: its unwritten outcomes no longer count into pending_updates, and it holds no partition. */
     @Override
     public void close() {
         coder.forget(pendingUpdates);
+        assignment(Set.of());
+    }
+
+    private String lagName(TopicPartition partition) {
+        return PREFIX + "consumer_lag." + method + "." + partition.partition();
     }
 }

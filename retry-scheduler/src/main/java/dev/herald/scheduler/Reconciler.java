@@ -6,6 +6,7 @@ import dev.herald.config.KafkaConfig;
 import dev.herald.db.AdvisoryLock;
 import dev.herald.db.DatabaseUrl;
 import dev.herald.lifecycle.LeaderLoop;
+import dev.herald.model.NotificationMethod;
 import dev.herald.token.TokenPublisher;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,8 @@ public final class Reconciler implements AutoCloseable {
     private final Clock clock;
     private final TokenPublisher publisher;
     private final LeaderLoop loop;
+    private final Map<NotificationMethod, AtomicReference<RecoveryStore.QueueAge>> queueAges =
+            new EnumMap<>(NotificationMethod.class);
 
     public Reconciler(
             Settings settings, DataSource dataSource, TokenPublisher publisher, MetricRegistry registry, Clock clock) {
@@ -83,6 +87,18 @@ public final class Reconciler implements AutoCloseable {
                 this::runOnce,
                 clock);
         registry.gauge("herald_reconciler_active", () -> () -> loop.leading() ? 1 : 0);
+        for (NotificationMethod method : NotificationMethod.values()) {
+            AtomicReference<RecoveryStore.QueueAge> age =
+                    new AtomicReference<>(new RecoveryStore.QueueAge(Duration.ZERO, Duration.ZERO));
+            queueAges.put(method, age);
+            // Only the active replica's view is current; a standby reports 0 so that max() over replicas is right.
+            registry.gauge(
+                    "herald_notifications_oldest_pending_seconds." + method.sqlName(),
+                    () -> () -> loop.leading() ? age.get().oldestPending().toMillis() / 1000.0 : 0.0);
+            registry.gauge(
+                    "herald_notifications_oldest_overdue_retry_seconds." + method.sqlName(),
+                    () -> () -> loop.leading() ? age.get().oldestOverdueRetry().toMillis() / 1000.0 : 0.0);
+        }
     }
 
     public void start() {
@@ -115,6 +131,9 @@ public final class Reconciler implements AutoCloseable {
             redriven.put(stall, redrive(stall, now));
         }
         int purged = purge(now.minus(settings.retention()));
+        for (Map.Entry<NotificationMethod, AtomicReference<RecoveryStore.QueueAge>> age : queueAges.entrySet()) {
+            age.getValue().set(store.queueAge(age.getKey(), now));
+        }
         Report report = new Report(redriven, gaveUp, purged);
         if (!report.idle()) {
             log.info(

@@ -153,4 +153,41 @@ public final class RecoveryStore {
             return statement.executeUpdate();
         }
     }
+
+    /** How long the queue of one method has kept its oldest waiting messages: 0 when nothing waits. */
+    public record QueueAge(Duration oldestPending, Duration oldestOverdueRetry) {}
+
+    /**
+     * The age of the oldest {@code pending} message, and how long the most overdue retry has been due, for one method.
+     * Each is a min over a partial index (pending by creation, temporary failures by due time), read in index order
+     * until the first row of the method, so it stays cheap with millions of rows.
+     */
+    public QueueAge queueAge(NotificationMethod method, Instant now) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT (SELECT min(created_at) FROM notification_messages
+                                 WHERE status = 'pending' AND method = ?::notification_method),
+                               (SELECT min(next_retry_after) FROM notification_messages
+                                 WHERE status = 'temporary_failure' AND next_retry_after < ?
+                                   AND method = ?::notification_method)
+                        """)) {
+            statement.setString(1, method.sqlName());
+            statement.setObject(2, utc(now));
+            statement.setString(3, method.sqlName());
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return new QueueAge(
+                        since(row.getObject(1, OffsetDateTime.class), now),
+                        since(row.getObject(2, OffsetDateTime.class), now));
+            }
+        }
+    }
+
+    private static Duration since(OffsetDateTime time, Instant now) {
+        if (time == null) {
+            return Duration.ZERO;
+        }
+        Duration age = Duration.between(time.toInstant(), now);
+        return age.isNegative() ? Duration.ZERO : age;
+    }
 }

@@ -122,6 +122,32 @@ class ReconcilerTest {
     }
 
     @Test
+    void theQueuesAgeIsTheOldestPendingMessageAndTheMostOverdueRetryPerMethod() throws Exception {
+        RecoveryStore store = new RecoveryStore(postgres.dataSource());
+        assertThat(store.queueAge(NotificationMethod.WEBHOOK, NOW))
+                .isEqualTo(new RecoveryStore.QueueAge(Duration.ZERO, Duration.ZERO));
+        insert(2, NOW.minus(Duration.ofMinutes(10)), "");
+        insert(1, NOW.minus(Duration.ofMinutes(3)), "");
+        insert(
+                1,
+                NOW.minus(Duration.ofHours(1)),
+                "status = 'temporary_failure', attempt_count = 1, next_retry_after = '"
+                        + sql(NOW.minus(Duration.ofMinutes(4))) + "'");
+        insert(
+                1,
+                NOW.minus(Duration.ofHours(2)),
+                "status = 'temporary_failure', attempt_count = 1, next_retry_after = '"
+                        + sql(NOW.plus(Duration.ofMinutes(4))) + "'");
+        insert(1, NOW.minus(Duration.ofHours(3)), "status = 'sent'");
+
+        assertThat(store.queueAge(NotificationMethod.WEBHOOK, NOW))
+                .as("a retry not yet due and a sent message are not waiting")
+                .isEqualTo(new RecoveryStore.QueueAge(Duration.ofMinutes(10), Duration.ofMinutes(4)));
+        assertThat(store.queueAge(NotificationMethod.SMTP, NOW))
+                .isEqualTo(new RecoveryStore.QueueAge(Duration.ZERO, Duration.ZERO));
+    }
+
+    @Test
     void rowsWhoseAttemptsAreUsedUpEndAsPermanentFailuresWithTheLastError() throws Exception {
         List<UUID> exhausted = insert(
                 2,

@@ -26,6 +26,9 @@ final class MetricsEndpoint implements AutoCloseable {
             mapping("herald_notifications_queued_seconds", "method"),
             mapping("herald_notifications_dispatcher_send_seconds", "method"),
             mapping("herald_notifications_consumer_lag", "method", "partition"),
+            mapping("herald_notifications_assigned_partitions", "method"),
+            mapping("herald_notifications_oldest_pending_seconds", "method"),
+            mapping("herald_notifications_oldest_overdue_retry_seconds", "method"),
             mapping("herald_reconciler_redriven_total", "reason"),
             new MapperConfig("herald.relay.records.*", "herald_relay_records_total", Map.of("method", "${0}")),
             new MapperConfig("herald.relay.state.*", "herald_relay_state", Map.of("state", "${0}")));
