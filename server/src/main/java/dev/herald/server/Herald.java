@@ -5,6 +5,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.cli.CommandLineSettings;
 import dev.herald.server.bench.BenchCommand;
 import dev.herald.server.cli.EnqueueCommand;
+import dev.herald.server.cli.FleetCommand;
 import dev.herald.server.cli.MessagesCommand;
 import dev.herald.server.cli.NotificationsCommand;
 import dev.herald.server.cli.UsersCommand;
@@ -78,6 +79,7 @@ public final class Herald {
         root.addSubcommand("server", new CommandLine(serverSpec));
         root.addSubcommand("notifications", new NotificationsCommand());
         root.addSubcommand("messages", new MessagesCommand());
+        root.addSubcommand("fleet", new FleetCommand());
         root.addSubcommand("users", new UsersCommand());
         root.addSubcommand("enqueue", new EnqueueCommand());
         root.addSubcommand("bench", new BenchCommand());
@@ -117,7 +119,7 @@ public final class Herald {
         return 0;
     }
 
-    private static String version() {
+    static String version() {
         String version = Herald.class.getPackage().getImplementationVersion();
         return version == null ? "(development build)" : version;
     }

@@ -13,6 +13,9 @@ import dev.herald.producer.relay.CdcPreflight;
 import dev.herald.producer.relay.CdcRelay;
 import dev.herald.server.api.ApiServer;
 import dev.herald.server.data.User;
+import dev.herald.server.fleet.ConsumerGroups;
+import dev.herald.server.fleet.FleetView;
+import dev.herald.server.fleet.ProcessRegistry;
 import dev.herald.server.health.ProbeServer;
 import dev.herald.server.health.Probes;
 import dev.herald.server.health.RoleStatus;
@@ -189,6 +192,7 @@ public final class HeraldServer implements AutoCloseable {
             log.info("notifications role {}: {}", role, RoleSummary.describe(role, config));
         }
         fleet = Fleet.start(config.server().roles(), resources);
+        ProcessRegistry processes = register(dataSource, config, clock);
         config.server().prometheusAddress().ifPresent(address -> {
             metrics = MetricsEndpoint.start(resources.registry(), resources.prometheus(), address);
         });
@@ -196,7 +200,16 @@ public final class HeraldServer implements AutoCloseable {
         if (config.server().roles().contains(Role.API)) {
             HikariDataSource apiPool = DataSources.pooled(database, "herald-api", API_POOL_SIZE);
             opened.add(apiPool);
-            api = new ApiServer(config, apiPool, publisher, probes, Optional.<DevMailbox>ofNullable(mailCatcher), clock)
+            ConsumerGroups groups = new ConsumerGroups(bootstrapServers, config);
+            opened.add(groups);
+            api = new ApiServer(
+                            config,
+                            apiPool,
+                            publisher,
+                            probes,
+                            Optional.<DevMailbox>ofNullable(mailCatcher),
+                            new FleetView(processes, groups, apiPool, clock),
+                            clock)
                     .start(config.server().httpAddress());
         } else {
             probeServer = ProbeServer.start(probes, config.server().httpAddress());
@@ -206,6 +219,31 @@ public final class HeraldServer implements AutoCloseable {
                 .daemon()
                 .start(() -> whenReady(() ->
                         developmentOwner.ifPresent(owner -> DevelopmentOwner.sendFirstTest(dataSource, owner, clock))));
+    }
+
+    /** Enters this process in the fleet registry; it leaves it when the process stops (closed in reverse order). */
+    private ProcessRegistry register(DataSource dataSource, HeraldConfig config, Clock clock) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown";
+        }
+        try {
+            ProcessRegistry registry = new ProcessRegistry(dataSource, clock)
+                    .register(
+                            host,
+                            ProcessHandle.current().pid(),
+                            config.server().roles().stream()
+                                    .map(Role::flagName)
+                                    .sorted()
+                                    .toList(),
+                            Herald.version());
+            opened.add(registry);
+            return registry;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not enter this process in the fleet registry: " + e.getMessage(), e);
+        }
     }
 
     /**

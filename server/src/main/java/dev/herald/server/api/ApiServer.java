@@ -5,6 +5,7 @@ import dev.herald.config.HostPort;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.InboxStore;
 import dev.herald.server.data.WebSessionStore;
+import dev.herald.server.fleet.FleetView;
 import dev.herald.server.health.Probes;
 import dev.herald.server.http.JsonErrorHandler;
 import dev.herald.server.http.SecurityHeaders;
@@ -52,6 +53,7 @@ public final class ApiServer implements AutoCloseable {
             TokenPublisher publisher,
             Probes probes,
             Optional<DevMailbox> mailbox,
+            FleetView fleet,
             Clock clock) {
         ApiServices services = ApiServices.over(dataSource, publisher, heraldConfig.api(), clock);
         WebSessionStore webSessions = new WebSessionStore(dataSource);
@@ -81,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
             new MessagesApi(services).register(config.routes);
             new UsersApi(services).register(config.routes);
             inboxApi.register(config.routes);
+            new FleetApi(fleet).register(config.routes);
             // A WebSocket handshake skips the HTTP filters above; it is authenticated and checked here instead.
             config.routes.wsBeforeUpgrade(InboxApi.WATCH, context -> {
                 headers.apply(context);

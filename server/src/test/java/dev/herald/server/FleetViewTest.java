@@ -1,0 +1,150 @@
+package dev.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.model.SystemTemplates;
+import dev.herald.model.UserRole;
+import dev.herald.server.data.User;
+import dev.herald.server.data.UserDirectory;
+import dev.herald.testing.ChildJvm;
+import dev.herald.testing.PostgresExtension;
+import dev.herald.testing.TestData;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code GET /api/v2/fleet} on a split deployment: the processes and their roles, the webhook group's two members
+ * sharing its partitions, a member SIGKILLed disappearing with its partitions moving, and a warning once nobody
+ * consumes what waits.
+ */
+class FleetViewTest {
+
+    @RegisterExtension
+    static final FleetFixture fleet = new FleetFixture("fleet");
+
+    private static final PostgresExtension postgres = fleet.postgres();
+
+    @Test
+    void aSplitDeploymentIsShownAsItIsAndAsItChanges() throws Exception {
+        String[] webhook = {
+            "--notifications-method=webhook",
+            "--notifications-webhook-endpoint=" + fleet.receiver().url("/hook")
+        };
+        HeraldServer control = fleet.start("producer,retry-scheduler,api", webhook);
+        HeraldServer survivor = fleet.start("dispatcher-webhook", webhook);
+        ChildJvm doomed = fleet.startProcess("dispatcher-webhook", webhook);
+        ApiClient api = new ApiClient(control.apiPort().orElseThrow());
+        UserDirectory users = new UserDirectory(postgres.dataSource());
+        User owner = users.create("owner@example.com", "owner", "", Set.of(UserRole.OWNER));
+        User member = users.create("member@example.com", "member", "", Set.of(UserRole.MEMBER));
+        String ownerKey = users.createKey(owner.id(), "test", Instant.now(), Duration.ofDays(1));
+        String memberKey = users.createKey(member.id(), "test", Instant.now(), Duration.ofDays(1));
+
+        assertThat(api.get("/api/v2/fleet", memberKey).status()).isEqualTo(403);
+        Awaitility.await("three processes, two webhook dispatchers sharing the partitions")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    JsonNode view = api.get("/api/v2/fleet", ownerKey).json();
+                    return view.path("processes").size() == 3
+                            && members(view, "webhook").size() == 2
+                            && members(view, "webhook").stream().allMatch(partitions -> partitions.size() == 1);
+                });
+        JsonNode view = api.get("/api/v2/fleet", ownerKey).json();
+        List<String> roles = new ArrayList<>();
+        view.path("processes")
+                .forEach(process -> roles.add(process.path("roles").toString()));
+        assertThat(roles)
+                .containsExactlyInAnyOrder(
+                        "[\"api\",\"producer\",\"retry-scheduler\"]",
+                        "[\"dispatcher-webhook\"]",
+                        "[\"dispatcher-webhook\"]");
+        assertThat(view.path("processes").get(0).path("pid").asLong()).isPositive();
+        assertThat(group(view, "webhook").path("group").asText())
+                .isEqualTo(fleet.dispatcherGroup(dev.herald.model.NotificationMethod.WEBHOOK));
+        assertThat(group(view, "webhook").path("partitions")).hasSize(2);
+        assertThat(view.path("queues")).hasSize(3);
+        assertThat(view.path("warnings")).as(view.toPrettyString()).isEmpty();
+        String table =
+                herald("fleet", "--url", "http://127.0.0.1:" + control.apiPort().orElseThrow(), "--token", ownerKey);
+        assertThat(table)
+                .as("herald fleet prints the same as tables")
+                .contains("ROLES")
+                .contains("api,producer,retry-scheduler")
+                .contains(fleet.dispatcherGroup(dev.herald.model.NotificationMethod.WEBHOOK))
+                .contains("LAG")
+                .contains("Nothing needs attention.");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(herald(
+                                "fleet",
+                                "--json",
+                                "--url",
+                                "http://127.0.0.1:" + control.apiPort().orElseThrow(),
+                                "--token",
+                                ownerKey))
+                        .path("processes"))
+                .hasSize(3);
+
+        doomed.kill();
+        Awaitility.await("the killed process is gone and its partition moved to the survivor")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    JsonNode now = api.get("/api/v2/fleet", ownerKey).json();
+                    return now.path("processes").size() == 2
+                            && members(now, "webhook").equals(List.of(List.of(0, 1)));
+                });
+
+        fleet.stop(survivor);
+        UUID user = new TestData(postgres.dataSource()).user().insert();
+        new TestData(postgres.dataSource())
+                .enqueue(SystemTemplates.TEMPLATE_DELETED, user, "{\"name\": \"t\", \"initiator\": \"ops\"}");
+        Awaitility.await("a warning that nobody consumes the webhook topic")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> api.get("/api/v2/fleet", ownerKey)
+                        .json()
+                        .path("warnings")
+                        .toString()
+                        .contains("no dispatcher-webhook is running"));
+    }
+
+    private static JsonNode group(JsonNode view, String method) {
+        for (JsonNode group : view.path("groups")) {
+            if (group.path("method").asText().equals(method)) {
+                return group;
+            }
+        }
+        throw new AssertionError("no " + method + " group in " + view);
+    }
+
+    /** Each member's partitions. */
+    private static List<List<Integer>> members(JsonNode view, String method) {
+        List<List<Integer>> members = new ArrayList<>();
+        for (JsonNode member : group(view, method).path("members")) {
+            List<Integer> partitions = new ArrayList<>();
+            member.path("partitions").forEach(partition -> partitions.add(partition.asInt()));
+            members.add(partitions);
+        }
+        return members;
+    }
+
+    private static String herald(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = Herald.run(
+                args,
+                java.util.Map.of(),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                System.err);
+        assertThat(code).as("herald %s", String.join(" ", args)).isZero();
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
