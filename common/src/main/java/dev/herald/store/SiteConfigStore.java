@@ -84,17 +84,6 @@ public final class SiteConfigStore {
         }
     }
 
-    private static void upsert(Connection connection, String key, String value) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT INTO site_configs (key, value) VALUES (?, ?)
-                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
-                """)) {
-            statement.setString(1, key);
-            statement.setString(2, value);
-            statement.executeUpdate();
-        }
-    }
-
     /** The appearance the deployment settings page stored; empty values where it stored none. */
     public Appearance appearance() throws SQLException {
         String name = "";
@@ -129,6 +118,7 @@ public final class SiteConfigStore {
         }
     }
 
+    /** Stores {@code value} under {@code key}; an empty value removes the key. */
     private static void store(Connection connection, String key, String value) throws SQLException {
         if (value.isEmpty()) {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM site_configs WHERE key = ?")) {
@@ -137,6 +127,10 @@ public final class SiteConfigStore {
             }
             return;
         }
+        upsert(connection, key, value);
+    }
+
+    private static void upsert(Connection connection, String key, String value) throws SQLException {
         try (PreparedStatement upsert =
                 connection.prepareStatement("INSERT INTO site_configs (key, value) VALUES (?, ?)"
                         + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")) {

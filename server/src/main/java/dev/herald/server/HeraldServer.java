@@ -23,6 +23,8 @@ import dev.herald.server.web.DevMailbox;
 import dev.herald.store.SiteConfigStore;
 import dev.herald.token.TokenPublisher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -225,8 +227,8 @@ public final class HeraldServer implements AutoCloseable {
     private ProcessRegistry register(DataSource dataSource, HeraldConfig config, Clock clock) {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             host = "unknown";
         }
         try {

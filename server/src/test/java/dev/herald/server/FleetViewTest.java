@@ -3,6 +3,8 @@ package dev.herald.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.model.NotificationMethod;
 import dev.herald.model.SystemTemplates;
 import dev.herald.model.UserRole;
 import dev.herald.server.data.User;
@@ -10,10 +12,14 @@ import dev.herald.server.data.UserDirectory;
 import dev.herald.testing.ChildJvm;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -69,7 +75,7 @@ class FleetViewTest {
                         "[\"dispatcher-webhook\"]");
         assertThat(view.path("processes").get(0).path("pid").asLong()).isPositive();
         assertThat(group(view, "webhook").path("group").asText())
-                .isEqualTo(fleet.dispatcherGroup(dev.herald.model.NotificationMethod.WEBHOOK));
+                .isEqualTo(fleet.dispatcherGroup(NotificationMethod.WEBHOOK));
         assertThat(group(view, "webhook").path("partitions")).hasSize(2);
         assertThat(view.path("queues")).hasSize(3);
         assertThat(view.path("warnings")).as(view.toPrettyString()).isEmpty();
@@ -79,10 +85,10 @@ class FleetViewTest {
                 .as("herald fleet prints the same as tables")
                 .contains("ROLES")
                 .contains("api,producer,retry-scheduler")
-                .contains(fleet.dispatcherGroup(dev.herald.model.NotificationMethod.WEBHOOK))
+                .contains(fleet.dispatcherGroup(NotificationMethod.WEBHOOK))
                 .contains("LAG")
                 .contains("Nothing needs attention.");
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+        assertThat(new ObjectMapper()
                         .readTree(herald(
                                 "fleet",
                                 "--json",
@@ -138,13 +144,9 @@ class FleetViewTest {
     }
 
     private static String herald(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int code = Herald.run(
-                args,
-                java.util.Map.of(),
-                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                System.err);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Herald.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(code).as("herald %s", String.join(" ", args)).isZero();
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

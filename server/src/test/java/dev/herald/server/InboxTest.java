@@ -22,6 +22,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -182,6 +183,20 @@ class InboxTest {
         String key = users.createKey(carol.id(), "test", Instant.now(), Duration.ofDays(1));
 
         assertThat(handshakeStatus(port, "", null)).isEqualTo(401);
+        RawHttp.Answer refused = new RawHttp(port)
+                .get(
+                        "/api/v2/notifications/inbox/watch?format=html",
+                        Map.of(
+                                "Connection", "Upgrade",
+                                "Upgrade", "websocket",
+                                "Sec-WebSocket-Version", "13",
+                                "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                                "Coder-Session-Token", key));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body())
+                .as("the refusal is Herald's JSON, naming the parameter")
+                .contains("\"field\":\"format\"")
+                .contains("must be markdown or plaintext");
         assertThat(handshakeStatus(port, "?format=html", key)).isEqualTo(400);
         assertThat(handshakeStatus(port, "?targets=not-a-uuid", key)).isEqualTo(400);
         Watch.open(port, "", key).close();

@@ -31,6 +31,7 @@ final class InboxApi {
 
     static final String LIST = "/api/v2/notifications/inbox";
     static final String WATCH = "/api/v2/notifications/inbox/watch";
+    private static final String WATCHER = "herald.inbox.watcher";
 
     record ActionView(String label, String url) {}
 
@@ -116,24 +117,30 @@ final class InboxApi {
      */
     private void watch(WsConfig ws) {
         ws.onConnect(context -> {
-            Watch watch = context.attribute(Watch.ATTRIBUTE);
-            if (watch == null) {
+            WatchRequest request = context.attribute(WatchRequest.ATTRIBUTE);
+            if (request == null) {
                 context.closeSession(WsCloseStatus.POLICY_VIOLATION, "not authenticated");
                 return;
             }
-            context.attribute(Watch.ATTRIBUTE, watch.on(context));
-            feed.watch(watch.user(), context.attribute(Watch.ATTRIBUTE));
+            InboxFeed.Watcher watcher = (notification, unreadCount) -> {
+                if (request.filter().admits(notification)) {
+                    context.send(new OneAnswer(view(notification, request.plainText()), unreadCount));
+                }
+            };
+            context.attribute(WATCHER, watcher);
+            feed.watch(request.user(), watcher);
             // Proxies close a socket that stays silent; Coder's watch pings for the same reason.
             context.enableAutomaticPings(15, TimeUnit.SECONDS);
         });
-        ws.onClose(context -> stopWatching(context));
-        ws.onError(context -> stopWatching(context));
+        ws.onClose(this::stopWatching);
+        ws.onError(this::stopWatching);
     }
 
     private void stopWatching(WsContext context) {
-        Watch watch = context.attribute(Watch.ATTRIBUTE);
-        if (watch != null) {
-            feed.unwatch(watch.user(), watch);
+        WatchRequest request = context.attribute(WatchRequest.ATTRIBUTE);
+        InboxFeed.Watcher watcher = context.attribute(WATCHER);
+        if (request != null && watcher != null) {
+            feed.unwatch(request.user(), watcher);
         }
     }
 
@@ -147,26 +154,13 @@ final class InboxApi {
             throw ApiException.badField("format", "must be markdown or plaintext");
         }
         context.attribute(
-                Watch.ATTRIBUTE,
-                new Watch(user, filter(query, Optional.empty()), format.equals("plaintext"), null, this));
+                WatchRequest.ATTRIBUTE,
+                new WatchRequest(user, filter(query, Optional.empty()), format.equals("plaintext")));
     }
 
-    /** One open watch socket and what it asked for. */
-    record Watch(UUID user, Filter filter, boolean plainText, WsContext socket, InboxApi api)
-            implements InboxFeed.Watcher {
-
+    /** What a watch asked for, carried from the upgrade request to the socket. */
+    record WatchRequest(UUID user, Filter filter, boolean plainText) {
         static final String ATTRIBUTE = "herald.inbox.watch";
-
-        Watch on(WsContext socket) {
-            return new Watch(user, filter, plainText, socket, api);
-        }
-
-        @Override
-        public void delivered(InboxStore.Notification notification, int unreadCount) {
-            if (socket != null && filter.admits(notification)) {
-                socket.send(new OneAnswer(api.view(notification, plainText), unreadCount));
-            }
-        }
     }
 
     NotificationView view(InboxStore.Notification notification, boolean plainText) {
