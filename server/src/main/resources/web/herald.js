@@ -175,3 +175,62 @@ document.addEventListener("change", function (event) {
 
   load().catch(function (error) { say(error.message); }).then(watch);
 })();
+
+// The fleet page asks for a fresh view every few seconds and swaps it in, keeping open partition tables open; it
+// skips turns while the tab is hidden and says so when a refresh fails.
+(function () {
+  var view = document.getElementById("fleet-view");
+  if (!view) {
+    return;
+  }
+  var url = view.getAttribute("data-refresh");
+  var every = Number(view.getAttribute("data-refresh-millis")) || 5000;
+  var failed = null;
+
+  function openSections() {
+    var open = [];
+    view.querySelectorAll("section.group details[open]").forEach(function (details) {
+      open.push(details.closest("section").id);
+    });
+    return open;
+  }
+
+  function refresh() {
+    if (document.hidden) {
+      return;
+    }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (response.redirected || !response.ok) {
+          throw new Error("the server answered " + response.status + (response.redirected ? " (signed out?)" : ""));
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        var open = openSections();
+        view.innerHTML = html;
+        open.forEach(function (id) {
+          var details = document.querySelector("#" + id + " details");
+          if (details) {
+            details.open = true;
+          }
+        });
+        if (failed) {
+          failed.remove();
+          failed = null;
+        }
+        view.setAttribute("data-refreshed", String(Date.now()));
+      })
+      .catch(function (error) {
+        if (!failed) {
+          failed = document.createElement("p");
+          failed.className = "error";
+          failed.setAttribute("role", "alert");
+          view.parentNode.insertBefore(failed, view);
+        }
+        failed.textContent = "Could not refresh the fleet view: " + error.message + ". Showing what was last seen.";
+      });
+  }
+
+  setInterval(refresh, every);
+})();

@@ -490,7 +490,7 @@ public final class DispatchLoop implements AutoCloseable {
         properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.leaseCount());
         properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int)
                 settings.maxPollInterval().toMillis());
-        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, settings.consumerGroup());
+        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId());
         return properties;
     }
 

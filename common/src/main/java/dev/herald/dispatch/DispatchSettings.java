@@ -3,8 +3,14 @@ package dev.herald.dispatch;
 import dev.herald.config.HeraldConfig;
 import dev.herald.model.NotificationMethod;
 import java.time.Duration;
+import java.util.UUID;
 
-/** The settings of one dispatcher replica, derived from the configuration. */
+/**
+ * The settings of one dispatcher replica, derived from the configuration.
+ *
+ * @param clientId how Kafka names this replica's consumer: the group, then {@code @} and the process's id in the fleet
+ *     registry when it runs in a registered process, so that the fleet view can tell replicas apart
+ */
 public record DispatchSettings(
         NotificationMethod method,
         String consumerGroup,
@@ -15,12 +21,23 @@ public record DispatchSettings(
         Duration storeSyncInterval,
         int storeSyncBufferSize,
         int maxInflightSends,
-        Duration maxPollInterval) {
+        Duration maxPollInterval,
+        String clientId) {
 
     public static DispatchSettings from(HeraldConfig config, NotificationMethod method) {
+        return from(config, method, "");
+    }
+
+    /** The settings of a replica running in the registered process {@code processId}. */
+    public static DispatchSettings from(HeraldConfig config, NotificationMethod method, UUID processId) {
+        return from(config, method, "@" + processId);
+    }
+
+    private static DispatchSettings from(HeraldConfig config, NotificationMethod method, String clientSuffix) {
+        String group = config.kafka().groupPrefix() + "-dispatcher-" + method.sqlName();
         return new DispatchSettings(
                 method,
-                config.kafka().groupPrefix() + "-dispatcher-" + method.sqlName(),
+                group,
                 config.notifications().dispatchTimeout(),
                 config.notifications().leasePeriod(),
                 config.notifications().maxSendAttempts(),
@@ -28,6 +45,7 @@ public record DispatchSettings(
                 config.notifications().storeSyncInterval(),
                 config.notifications().storeSyncBufferSize(),
                 config.notifications().maxInflightSends(),
-                config.kafka().maxPollInterval());
+                config.kafka().maxPollInterval(),
+                group + clientSuffix);
     }
 }

@@ -95,7 +95,8 @@ public final class DispatchLoopFixture implements AutoCloseable {
                         STORE_SYNC_INTERVAL,
                         50,
                         8,
-                        Duration.ofMinutes(5)),
+                        Duration.ofMinutes(5),
+                        "test-" + topics.prefix()),
                 new DispatchLoop.Wiring(
                         kafka.bootstrapServers(),
                         kafkaConfig,

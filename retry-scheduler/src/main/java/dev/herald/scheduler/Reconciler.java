@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -69,6 +70,7 @@ public final class Reconciler implements AutoCloseable {
     private final Clock clock;
     private final TokenPublisher publisher;
     private final LeaderLoop loop;
+    private final AtomicReference<Pass> lastPass = new AtomicReference<>();
     private final Map<NotificationMethod, AtomicReference<RecoveryStore.QueueAge>> queueAges =
             new EnumMap<>(NotificationMethod.class);
 
@@ -113,6 +115,14 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /** A finished pass: when it ended and what it did. */
+    public record Pass(Instant finishedAt, Report report) {}
+
+    /** This replica's last pass; empty until its first one finishes. */
+    public Optional<Pass> lastPass() {
+        return Optional.ofNullable(lastPass.get());
+    }
+
     /** True while this replica holds the lock and does the work. */
     public boolean active() {
         return loop.leading();
@@ -135,6 +145,7 @@ public final class Reconciler implements AutoCloseable {
             age.getValue().set(store.queueAge(age.getKey(), now));
         }
         Report report = new Report(redriven, gaveUp, purged);
+        lastPass.set(new Pass(clock.instant(), report));
         if (!report.idle()) {
             log.info(
                     "notifications reconciler re-drove {} message(s) (pending {}, retry overdue {}, lease expired"

@@ -11,13 +11,25 @@ import dev.herald.token.TopicNames;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +100,65 @@ public final class RetryScheduler implements AutoCloseable {
     /** Ready: every stream thread is running with its partitions assigned and its timers restored. */
     public boolean ready() {
         return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /**
+     * The retry timers this replica holds, as the fleet view shows them.
+     *
+     * @param pending timers waiting in this replica's partitions (counted exactly up to {@link #COUNT_LIMIT}, an
+     *     estimate beyond)
+     * @param exact false when {@code pending} is the store's estimate
+     * @param nextDue when the earliest of them fires; null when none waits
+     * @param partitions the retry topic's partitions this replica holds
+     */
+    public record Timers(long pending, boolean exact, Instant nextDue, List<Integer> partitions) {}
+
+    /** Beyond this many timers the count is the store's estimate: counting walks the store. */
+    static final int COUNT_LIMIT = 10_000;
+
+    /** The timers of the partitions this replica holds now; none while it is not running. */
+    public Timers timers() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return new Timers(0, true, null, List.of());
+        }
+        long pending = 0;
+        boolean exact = true;
+        Instant nextDue = null;
+        List<Integer> partitions = new ArrayList<>();
+        try {
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    for (TopicPartition partition : task.topicPartitions()) {
+                        partitions.add(partition.partition());
+                        ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                                        RetryTimers.STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                                .withPartition(partition.partition()));
+                        try (KeyValueIterator<Bytes, byte[]> timers = store.all()) {
+                            if (timers.hasNext()) {
+                                // Keys start with the due time, so a store's first key is its earliest timer.
+                                Instant due = TimerKey.due(timers.peekNextKey().get());
+                                nextDue = nextDue == null || due.isBefore(nextDue) ? due : nextDue;
+                            }
+                            long counted = 0;
+                            while (timers.hasNext() && counted < COUNT_LIMIT) {
+                                timers.next();
+                                counted++;
+                            }
+                            if (timers.hasNext()) {
+                                exact = false;
+                                counted = Math.max(counted, store.approximateNumEntries());
+                            }
+                            pending += counted;
+                        }
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            // Rebalancing between the state check and the query: the next heartbeat asks again.
+            return new Timers(0, true, null, List.of());
+        }
+        partitions.sort(null);
+        return new Timers(pending, exact, nextDue, partitions);
     }
 
     /** Commits what was forwarded and leaves the group; pending timers stay in the store for whoever takes over. */

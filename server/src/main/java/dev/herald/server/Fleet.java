@@ -21,9 +21,13 @@ import dev.herald.store.SiteConfigStore;
 import dev.herald.webhook.WebhookSender;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +70,15 @@ public final class Fleet implements AutoCloseable {
     /** How each worker role of this process is doing. */
     public List<RoleStatus> statuses() {
         return services.stream().map(RoleService::currentStatus).toList();
+    }
+
+    /** Each worker role's report for the fleet registry, by the role's flag name. */
+    public Map<String, Object> reports() {
+        Map<String, Object> reports = new TreeMap<>();
+        for (RoleService service : services) {
+            reports.put(service.name(), service.report());
+        }
+        return reports;
     }
 
     public boolean ready() {
@@ -124,7 +137,9 @@ public final class Fleet implements AutoCloseable {
                             resources.registry(),
                             resources.coderMetrics(),
                             resources.clock());
-                    add(dispatcher(new DispatchLoop(DispatchSettings.from(config, method), wiring), method));
+                    add(dispatcher(
+                            new DispatchLoop(DispatchSettings.from(config, method, resources.processId()), wiring),
+                            method));
                 }
             }
         }
@@ -197,7 +212,17 @@ public final class Fleet implements AutoCloseable {
                 resources.registry(),
                 resources.clock());
         String role = Role.PRODUCER.flagName();
-        return new RoleService(role, relay::start, () -> relayStatus(role, relay), relay::close);
+        return new RoleService(
+                role, relay::start, () -> relayStatus(role, relay), () -> relayDetails(relay), relay::close);
+    }
+
+    private static Map<String, Object> relayDetails(CdcRelay relay) {
+        CdcRelay.Details details = relay.details();
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("slot", details.slot());
+        values.put("slot_lag_bytes", details.slotLagBytes());
+        values.put("last_relayed_at", text(details.lastRelayedAt()));
+        return values;
     }
 
     /** A standby is healthy: another replica of the deployment streams. */
@@ -264,9 +289,35 @@ public final class Fleet implements AutoCloseable {
                                 Role.RETRY_SCHEDULER.flagName(),
                                 scheduler.state(),
                                 "the retry timers are not running yet (Kafka Streams is " + scheduler.state() + ")"),
+                () -> schedulerDetails(scheduler, reconciler),
                 () -> {
                     reconciler.close();
                     scheduler.close();
                 });
+    }
+
+    private static Map<String, Object> schedulerDetails(RetryScheduler scheduler, Reconciler reconciler) {
+        RetryScheduler.Timers timers = scheduler.timers();
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("timers_pending", timers.pending());
+        values.put("timers_exact", timers.exact());
+        values.put("next_due", text(timers.nextDue()));
+        values.put("partitions", timers.partitions());
+        values.put("reconciler_active", reconciler.active());
+        reconciler.lastPass().ifPresent(pass -> {
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("finished_at", text(pass.finishedAt()));
+            Map<String, Object> redriven = new LinkedHashMap<>();
+            pass.report().redriven().forEach((stall, count) -> redriven.put(stall.label(), count));
+            last.put("redriven", redriven);
+            last.put("gave_up", pass.report().gaveUp());
+            last.put("purged", pass.report().purged());
+            values.put("reconciler_last_pass", last);
+        });
+        return values;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 }

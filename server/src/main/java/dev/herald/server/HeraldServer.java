@@ -14,7 +14,9 @@ import dev.herald.producer.relay.CdcRelay;
 import dev.herald.server.api.ApiServer;
 import dev.herald.server.data.User;
 import dev.herald.server.fleet.ConsumerGroups;
+import dev.herald.server.fleet.FleetHistory;
 import dev.herald.server.fleet.FleetView;
+import dev.herald.server.fleet.HistorySampler;
 import dev.herald.server.fleet.ProcessRegistry;
 import dev.herald.server.health.ProbeServer;
 import dev.herald.server.health.Probes;
@@ -178,6 +180,7 @@ public final class HeraldServer implements AutoCloseable {
         TokenPublisher publisher = new TokenPublisher(bootstrapServers, config.kafka(), "herald-tokens");
         opened.add(publisher);
         publisher.ensureTopics();
+        ProcessRegistry processes = new ProcessRegistry(dataSource, clock);
         PrometheusRegistry prometheus = new PrometheusRegistry();
         resources = new Resources(
                 config,
@@ -189,12 +192,22 @@ public final class HeraldServer implements AutoCloseable {
                 new MetricRegistry(),
                 prometheus,
                 new CoderMetrics(prometheus),
-                clock);
+                clock,
+                processes.id());
         for (Role role : config.server().roles()) {
             log.info("notifications role {}: {}", role, RoleSummary.describe(role, config));
         }
         fleet = Fleet.start(config.server().roles(), resources);
-        ProcessRegistry processes = register(dataSource, config, clock);
+        register(processes, config, fleet);
+        HistorySampler sampler = new HistorySampler(
+                database,
+                config.kafka().topicPrefix(),
+                new FleetHistory(dataSource),
+                () -> new ConsumerGroups(resources.bootstrapServers(), resources.config()),
+                config.notifications().retention(),
+                clock);
+        opened.add(sampler);
+        sampler.start();
         config.server().prometheusAddress().ifPresent(address -> {
             metrics = MetricsEndpoint.start(resources.registry(), resources.prometheus(), address);
         });
@@ -210,7 +223,7 @@ public final class HeraldServer implements AutoCloseable {
                             publisher,
                             probes,
                             Optional.<DevMailbox>ofNullable(mailCatcher),
-                            new FleetView(processes, groups, apiPool, clock),
+                            new FleetView(processes, groups, apiPool, new FleetHistory(apiPool), config.relay(), clock),
                             clock)
                     .start(config.server().httpAddress());
         } else {
@@ -224,7 +237,7 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /** Enters this process in the fleet registry; it leaves it when the process stops (closed in reverse order). */
-    private ProcessRegistry register(DataSource dataSource, HeraldConfig config, Clock clock) {
+    private void register(ProcessRegistry registry, HeraldConfig config, Fleet roles) {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -232,17 +245,16 @@ public final class HeraldServer implements AutoCloseable {
             host = "unknown";
         }
         try {
-            ProcessRegistry registry = new ProcessRegistry(dataSource, clock)
-                    .register(
-                            host,
-                            ProcessHandle.current().pid(),
-                            config.server().roles().stream()
-                                    .map(Role::flagName)
-                                    .sorted()
-                                    .toList(),
-                            Herald.version());
+            registry.register(
+                    host,
+                    ProcessHandle.current().pid(),
+                    config.server().roles().stream()
+                            .map(Role::flagName)
+                            .sorted()
+                            .toList(),
+                    Herald.version(),
+                    roles::reports);
             opened.add(registry);
-            return registry;
         } catch (SQLException e) {
             throw new IllegalStateException("could not enter this process in the fleet registry: " + e.getMessage(), e);
         }

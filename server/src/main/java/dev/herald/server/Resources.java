@@ -8,12 +8,15 @@ import dev.herald.token.TokenPublisher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
  * What every role is given: the validated configuration, the servers it runs against (external or embedded), and the
  * process's one token publisher and its metrics: Herald's own (Dropwizard) and Coder's (Prometheus, in
  * {@code prometheus}, which the metrics endpoint serves along with Herald's).
+ *
+ * @param processId this process's id in the fleet registry, which its Kafka clients carry in their client ids
  */
 public record Resources(
         HeraldConfig config,
@@ -25,4 +28,5 @@ public record Resources(
         MetricRegistry registry,
         PrometheusRegistry prometheus,
         CoderMetrics coderMetrics,
-        Clock clock) {}
+        Clock clock,
+        UUID processId) {}

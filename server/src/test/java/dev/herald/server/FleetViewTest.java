@@ -9,11 +9,16 @@ import dev.herald.model.SystemTemplates;
 import dev.herald.model.UserRole;
 import dev.herald.server.data.User;
 import dev.herald.server.data.UserDirectory;
+import dev.herald.server.data.WebSessionStore;
 import dev.herald.testing.ChildJvm;
 import dev.herald.testing.PostgresExtension;
 import dev.herald.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +67,14 @@ class FleetViewTest {
                     JsonNode view = api.get("/api/v2/fleet", ownerKey).json();
                     return view.path("processes").size() == 3
                             && members(view, "webhook").size() == 2
-                            && members(view, "webhook").stream().allMatch(partitions -> partitions.size() == 1);
+                            && members(view, "webhook").stream().allMatch(partitions -> partitions.size() == 1)
+                            && view.path("relay").path("state").asText().equals("streaming")
+                            && view.path("schedulers")
+                                    .path(0)
+                                    .path("state")
+                                    .asText()
+                                    .equals("running")
+                            && view.path("reconciler").path("last_pass_at").isTextual();
                 });
         JsonNode view = api.get("/api/v2/fleet", ownerKey).json();
         List<String> roles = new ArrayList<>();
@@ -79,6 +91,61 @@ class FleetViewTest {
         assertThat(group(view, "webhook").path("partitions")).hasSize(2);
         assertThat(view.path("queues")).hasSize(3);
         assertThat(view.path("warnings")).as(view.toPrettyString()).isEmpty();
+        String controlId = processWithRole(view, "producer");
+        JsonNode relay = view.path("relay");
+        assertThat(relay.path("active_process").asText())
+                .as("the relay runs in the control process")
+                .isEqualTo(controlId);
+        assertThat(relay.path("slot").asText()).isEqualTo(fleet.topicPrefix());
+        assertThat(relay.path("slot_exists").asBoolean()).isTrue();
+        assertThat(relay.path("slot_active").asBoolean()).isTrue();
+        assertThat(relay.path("slot_lag_bytes").asLong()).isNotNegative();
+        JsonNode scheduler = view.path("schedulers").get(0);
+        assertThat(scheduler.path("process").asText()).isEqualTo(controlId);
+        assertThat(scheduler.path("partitions"))
+                .as("it holds every retry partition")
+                .isNotEmpty();
+        assertThat(scheduler.path("timers_pending").asLong()).isZero();
+        assertThat(view.path("reconciler").path("active_process").asText()).isEqualTo(controlId);
+        assertThat(view.path("reconciler").path("redriven").path("pending").asInt())
+                .isZero();
+        List<String> dispatcherIds = new ArrayList<>();
+        view.path("processes").forEach(process -> {
+            if (!process.path("id").asText().equals(controlId)) {
+                dispatcherIds.add(process.path("id").asText());
+            }
+        });
+        assertThat(memberProcesses(view, "webhook"))
+                .as("each member is linked to its own registered process")
+                .containsExactlyInAnyOrderElementsOf(dispatcherIds);
+
+        UUID recipient = new TestData(postgres.dataSource()).user().insert();
+        new TestData(postgres.dataSource())
+                .enqueue(SystemTemplates.TEMPLATE_DELETED, recipient, "{\"name\": \"first\", \"initiator\": \"ops\"}");
+        Awaitility.await("the relay says when it last relayed")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/v2/fleet", ownerKey)
+                        .json()
+                        .path("relay")
+                        .path("last_relayed_at")
+                        .isTextual());
+        String cookie = new WebSessionStore(postgres.dataSource())
+                .start(owner.id(), Instant.now(), Duration.ofHours(1))
+                .cookie();
+        String page = page(control.apiPort().orElseThrow(), "/deployment/fleet", cookie);
+        assertThat(page)
+                .as("the fleet page shows the same")
+                .contains("Nothing needs attention.")
+                .contains(controlId.substring(0, 8) + " on ")
+                .contains("streaming")
+                .contains(fleet.topicPrefix())
+                .contains(", pid ")
+                .contains("data-refresh=\"/deployment/fleet?fragment=1\"");
+        String fragment = page(control.apiPort().orElseThrow(), "/deployment/fleet?fragment=1", cookie);
+        assertThat(fragment)
+                .as("the part the page refreshes")
+                .doesNotContain("<html")
+                .contains("Dispatcher groups");
         String table =
                 herald("fleet", "--url", "http://127.0.0.1:" + control.apiPort().orElseThrow(), "--token", ownerKey);
         assertThat(table)
@@ -87,6 +154,10 @@ class FleetViewTest {
                 .contains("api,producer,retry-scheduler")
                 .contains(fleet.dispatcherGroup(NotificationMethod.WEBHOOK))
                 .contains("LAG")
+                .contains("RELAY SLOT")
+                .contains("streaming")
+                .contains("RETRY SCHEDULER")
+                .contains("RECONCILER")
                 .contains("Nothing needs attention.");
         assertThat(new ObjectMapper()
                         .readTree(herald(
@@ -108,6 +179,12 @@ class FleetViewTest {
                     return now.path("processes").size() == 2
                             && members(now, "webhook").equals(List.of(List.of(0, 1)));
                 });
+        JsonNode after = api.get("/api/v2/fleet", ownerKey).json();
+        String survivorId = memberProcesses(after, "webhook").getFirst();
+        assertThat(dispatcherIds).contains(survivorId);
+        assertThat(after.path("processes").toString())
+                .as("the survivor is still registered, the killed process is not")
+                .contains(survivorId);
 
         fleet.stop(survivor);
         UUID user = new TestData(postgres.dataSource()).user().insert();
@@ -121,6 +198,37 @@ class FleetViewTest {
                         .path("warnings")
                         .toString()
                         .contains("no dispatcher-webhook is running"));
+    }
+
+    private static String processWithRole(JsonNode view, String role) {
+        for (JsonNode process : view.path("processes")) {
+            for (JsonNode each : process.path("roles")) {
+                if (each.asText().equals(role)) {
+                    return process.path("id").asText();
+                }
+            }
+        }
+        throw new AssertionError("no process runs " + role + " in " + view);
+    }
+
+    /** The registered process of each member of a method's group. */
+    private static List<String> memberProcesses(JsonNode view, String method) {
+        List<String> ids = new ArrayList<>();
+        group(view, method)
+                .path("members")
+                .forEach(member -> ids.add(member.path("process_id").asText()));
+        return ids;
+    }
+
+    private static String page(int port, String path, String cookie) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Cookie", WebSessionStore.COOKIE + "=" + cookie)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
     }
 
     private static JsonNode group(JsonNode view, String method) {

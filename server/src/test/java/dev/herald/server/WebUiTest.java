@@ -79,12 +79,57 @@ class WebUiTest {
         member = users.create("max@example.com", "max", "Max Member", Set.of(UserRole.MEMBER));
         users.setPasswordHash(owner.id(), Passwords.hash(OWNER_PASSWORD));
         users.setPasswordHash(member.id(), Passwords.hash(MEMBER_PASSWORD));
+        UUID historyUser = new TestData(postgres.dataSource()).user().insert();
+        aDayOfDeliveries(historyUser);
         HeraldServer server = fleet.start(
                 "producer,dispatcher-smtp,dispatcher-webhook,dispatcher-inbox,api",
                 "--dev",
                 "--notifications-webhook-endpoint=" + receiver.url("/hook"),
                 "--notifications-inbox-enabled=true");
         base = "http://127.0.0.1:" + server.apiPort().orElseThrow();
+        Awaitility.await("the server's history sampler filled in the day")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> new TestData(postgres.dataSource())
+                                        .countMessages(
+                                                "created_by = 'history' AND updated_at > now() - interval '30 minutes'")
+                                > 0
+                        && recordedMinutesWithDeliveries() > 1000);
+        // Recorded; the messages themselves would crowd the message explorer of the other tests.
+        postgres.execute("DELETE FROM notification_messages WHERE created_by = 'history'");
+    }
+
+    /**
+     * A day of deliveries before the server starts: a daily rhythm by method, latencies of tens to hundreds of ms,
+     * and a burst of failures in the afternoon. The server's history sampler fills the day in from them.
+     */
+    private static void aDayOfDeliveries(UUID user) {
+        postgres.execute("""
+                INSERT INTO notification_messages (notification_template_id, user_id, method, status, created_by,
+                    payload, attempt_count, created_at, updated_at)
+                SELECT '%s', '%s', method::notification_method,
+                    (CASE WHEN method = 'webhook' AND (minute BETWEEN 500 AND 530) AND n %% 3 = 0 THEN 'permanent_failure'
+                          WHEN n %% 97 = 0 THEN 'permanent_failure' ELSE 'sent' END)::notification_message_status,
+                    'history', jsonb_build_object('m', minute, 'n', n, 'method', method), 1,
+                    finished - (40 + (n * 37) %% 160 + CASE WHEN n %% 50 = 0 THEN 600 ELSE 0 END) * interval '1 ms',
+                    finished
+                FROM generate_series(2, 1439) AS minute,
+                    (VALUES ('webhook', 60), ('smtp', 18), ('inbox', 30)) AS rate(method, base),
+                    LATERAL generate_series(1, (base * (1.3 + sin(minute / 1440.0 * 2 * pi())))::int) AS n,
+                    LATERAL (SELECT date_trunc('minute', now()) - minute * interval '1 minute'
+                        + (n * 0.37) %% 59 * interval '1 second' AS finished) AS at
+                """.formatted(SystemTemplates.TEST_NOTIFICATION, user));
+    }
+
+    private static long recordedMinutesWithDeliveries() {
+        try (var connection = postgres.dataSource().getConnection();
+                var statement = connection.createStatement();
+                var row = statement.executeQuery(
+                        "SELECT count(*) FROM herald_fleet_history WHERE delivered > 0 AND method = 'webhook'")) {
+            row.next();
+            return row.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return 0;
+        }
     }
 
     @BeforeEach
@@ -315,13 +360,80 @@ class WebUiTest {
     }
 
     @Test
+    void anOwnerWatchesTheFleetLiveAndItsDayInCharts() throws Exception {
+        browser.get(base + "/deployment/fleet");
+        signIn("olive", OWNER_PASSWORD);
+        browser.get(base + "/deployment/fleet");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Fleet");
+        String firstView = browser.findElement(By.id("fleet-at")).getText();
+        ((JavascriptExecutor) browser).executeScript("window.heraldNotReloaded = true");
+        Awaitility.await("the view refreshes itself as the roles report in")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> !browser.findElement(By.id("fleet-at")).getText().equals(firstView)
+                        && browser.findElement(By.id("fleet-processes"))
+                                .getText()
+                                .contains("producer: streaming"));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.heraldNotReloaded"))
+                .as("without a reload")
+                .isEqualTo(true);
+        assertThat(browser.findElement(By.id("fleet-processes")).getText()).contains("dispatcher-webhook: consuming");
+        assertThat(browser.findElement(By.id("fleet-relay")).getText())
+                .contains("active")
+                .contains("streaming");
+        assertThat(browser.findElement(By.id("fleet-group-webhook")).getText()).contains(", pid ");
+        assertThat(browser.findElement(By.id("fleet-warnings")).getText())
+                .as("this deployment runs no retry scheduler")
+                .contains("no retry-scheduler is running");
+        browser.findElement(By.cssSelector("#fleet-group-webhook summary")).click();
+        browser.manage().window().setSize(new Dimension(1280, 1700));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        screenshot("fleet");
+        browser.manage().window().setSize(new Dimension(1280, 1250));
+
+        browser.get(base + "/deployment/overview?range=24h");
+        List<WebElement> figures = browser.findElements(By.cssSelector("figure.chart-box"));
+        assertThat(figures).hasSize(6);
+        WebElement delivered = browser.findElement(By.id("chart-delivered"));
+        assertThat(delivered.findElements(By.cssSelector("polyline.s-webhook")))
+                .as("a day of webhook deliveries, drawn from the recorded history")
+                .isNotEmpty();
+        assertThat(pointCount(delivered, "polyline.s-webhook")).isGreaterThan(100);
+        assertThat(browser.findElement(By.id("chart-failed"))
+                        .findElements(By.cssSelector(".s-webhook"))
+                        .size())
+                .isPositive();
+        assertThat(browser.findElement(By.id("figure-latency-p99")).getText()).contains("webhook latest");
+        screenshot("overview-24h");
+        browser.get(base + "/deployment/overview");
+        assertThat(browser.findElement(By.cssSelector(".tabs a[aria-current]")).getText())
+                .isEqualTo("Last hour");
+        assertThat(pointCount(browser.findElement(By.id("chart-delivered")), "polyline.s-smtp"))
+                .isGreaterThan(30);
+        screenshot("overview");
+        assertPageSmall();
+
+        browser.get(base + "/deployment/overview?range=1y");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("No such range");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("\"range\" must be 1h or 24h");
+    }
+
+    private static int pointCount(WebElement chart, String selector) {
+        return chart.findElements(By.cssSelector(selector)).stream()
+                .mapToInt(line -> line.getDomAttribute("points").split(" ").length)
+                .sum();
+    }
+
+    @Test
     void aMemberIsRefusedTheOwnerPages() {
         browser.get(base + "/login");
         signIn("max", MEMBER_PASSWORD);
         for (String page : List.of(
                 "/deployment/notifications?tab=events",
                 "/deployment/notifications?tab=settings",
-                "/deployment/notifications/messages")) {
+                "/deployment/notifications/messages",
+                "/deployment/fleet",
+                "/deployment/overview")) {
             browser.get(base + page);
             assertThat(browser.findElement(By.tagName("h1")).getText()).as(page).isEqualTo("Owners only");
         }

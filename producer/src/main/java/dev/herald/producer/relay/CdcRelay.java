@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +77,8 @@ public final class CdcRelay implements AutoCloseable {
     private volatile long stateSinceMillis;
     private volatile String streamProblem;
     private volatile String slotLagWarning;
+    private volatile long slotLagBytes = -1;
+    private volatile Instant lastRelayedAt;
     private volatile ChangeStreamStopped engineFailure;
     private volatile boolean stoppingEngine;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -168,6 +171,18 @@ public final class CdcRelay implements AutoCloseable {
             return Optional.empty();
         }
         return leadership.lastFailure().or(() -> Optional.ofNullable(streamProblem));
+    }
+
+    /**
+     * What the fleet view shows of this replica's relay.
+     *
+     * @param slotLagBytes the write-ahead log the slot holds back, as last observed by this replica; -1 when unknown
+     * @param lastRelayedAt when this replica last published a token; null when it has not yet
+     */
+    public record Details(String state, String slot, long slotLagBytes, Instant lastRelayedAt) {}
+
+    public Details details() {
+        return new Details(state().label(), settings.relay().slotName(), slotLagBytes, lastRelayedAt);
     }
 
     /** Set while the slot holds back more WAL than --relay-slot-lag-warning allows. */
@@ -415,7 +430,9 @@ public final class CdcRelay implements AutoCloseable {
                     throw new IllegalStateException("Kafka did not take a notifications work token", e.getCause());
                 }
                 WorkToken token = tokens.get(i).orElseThrow();
-                metrics.relayed(token.method(), Duration.between(token.createdAt(), clock.instant()));
+                Instant now = clock.instant();
+                metrics.relayed(token.method(), Duration.between(token.createdAt(), now));
+                lastRelayedAt = now;
             }
             committer.markProcessed(batch.get(i));
         }
@@ -434,7 +451,8 @@ public final class CdcRelay implements AutoCloseable {
                     if (streaming) {
                         streamProblem = null;
                     }
-                    metrics.slotLagBytes(row.getLong(2));
+                    slotLagBytes = row.getLong(2);
+                    metrics.slotLagBytes(slotLagBytes);
                     watchSlotLag(row.getLong(2));
                 } else {
                     streaming = false;

@@ -5,6 +5,7 @@ import dev.herald.config.HostPort;
 import dev.herald.render.TemplateRenderer;
 import dev.herald.server.data.InboxStore;
 import dev.herald.server.data.WebSessionStore;
+import dev.herald.server.fleet.FleetHistory;
 import dev.herald.server.fleet.FleetView;
 import dev.herald.server.health.Probes;
 import dev.herald.server.http.JsonErrorHandler;
@@ -113,6 +114,8 @@ public final class ApiServer implements AutoCloseable {
                             heraldConfig,
                             new TemplateRenderer(heraldConfig.server().accessUrl()),
                             mailbox,
+                            fleet,
+                            new FleetHistory(dataSource),
                             clock))
                     .register(config.routes);
             config.routes.exception(ApiException.class, ApiServer::answer);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,8 +36,26 @@ public final class ConsumerGroups implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    /** One member of a group. */
-    public record Member(String clientId, String host, List<Integer> partitions) {}
+    /**
+     * One member of a group.
+     *
+     * @param processId the registered process the member runs in, read from its client id; null for a client that
+     *     does not name one (a dispatcher of an older Herald, or a client id set by the operator)
+     */
+    public record Member(String clientId, UUID processId, String host, List<Integer> partitions) {
+
+        static UUID processOf(String clientId) {
+            int at = clientId.lastIndexOf('@');
+            if (at < 0) {
+                return null;
+            }
+            try {
+                return UUID.fromString(clientId.substring(at + 1));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
 
     /** One partition of a method's topic. */
     public record Partition(int partition, Long committed, long end, long lag) {}
@@ -143,6 +162,7 @@ public final class ConsumerGroups implements AutoCloseable {
                 description.map(ConsumerGroupDescription::members).orElse(List.of())) {
             members.add(new Member(
                     member.clientId(),
+                    Member.processOf(member.clientId()),
                     member.host(),
                     member.assignment().topicPartitions().stream()
                             .filter(partition -> partition.topic().equals(topic))

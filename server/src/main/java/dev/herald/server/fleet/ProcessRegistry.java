@@ -1,5 +1,8 @@
 package dev.herald.server.fleet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.db.SqlTime;
 import dev.herald.lifecycle.FailureLog;
 import java.sql.Connection;
@@ -13,7 +16,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +43,21 @@ public final class ProcessRegistry implements AutoCloseable {
             List<String> roles,
             String version,
             Instant startedAt,
-            Instant heartbeatAt) {}
+            Instant heartbeatAt,
+            JsonNode details) {
+
+        /** What the role {@code role} of this process last reported; a missing node when it runs no such role. */
+        public JsonNode role(String role) {
+            return details.path(role);
+        }
+    }
 
     private final DataSource dataSource;
     private final Clock clock;
     private final UUID id = UUID.randomUUID();
     private final FailureLog failures = new FailureLog(log, "process registry heartbeat", Duration.ofMinutes(10));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private Supplier<Map<String, Object>> details = Map::of;
     private Thread heart;
     private volatile boolean running;
 
@@ -52,13 +66,20 @@ public final class ProcessRegistry implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Registers this process and starts its heartbeat. */
-    public ProcessRegistry register(String host, long pid, List<String> roles, String version) throws SQLException {
+    /**
+     * Registers this process and starts its heartbeat, which also records what its roles report.
+     *
+     * @param details each role's report by role name, asked for at every heartbeat
+     */
+    public ProcessRegistry register(
+            String host, long pid, List<String> roles, String version, Supplier<Map<String, Object>> details)
+            throws SQLException {
+        this.details = details;
         Instant now = clock.instant();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO herald_processes (id, host, pid, roles, version, started_at, heartbeat_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO herald_processes (id, host, pid, roles, version, started_at, heartbeat_at, details)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
                         """)) {
             insert.setObject(1, id);
             insert.setString(2, host);
@@ -67,6 +88,7 @@ public final class ProcessRegistry implements AutoCloseable {
             insert.setString(5, version);
             insert.setObject(6, SqlTime.utc(now));
             insert.setObject(7, SqlTime.utc(now));
+            insert.setString(8, detailsJson());
             insert.executeUpdate();
         }
         running = true;
@@ -84,7 +106,7 @@ public final class ProcessRegistry implements AutoCloseable {
         List<Process> processes = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement("""
-                        SELECT id, host, pid, roles, version, started_at, heartbeat_at FROM herald_processes
+                        SELECT id, host, pid, roles, version, started_at, heartbeat_at, details FROM herald_processes
                         WHERE heartbeat_at >= ? ORDER BY started_at, id
                         """)) {
             select.setObject(1, SqlTime.utc(cutoff));
@@ -97,7 +119,8 @@ public final class ProcessRegistry implements AutoCloseable {
                             Arrays.asList((String[]) rows.getArray(4).getArray()),
                             rows.getString(5),
                             rows.getObject(6, OffsetDateTime.class).toInstant(),
-                            rows.getObject(7, OffsetDateTime.class).toInstant()));
+                            rows.getObject(7, OffsetDateTime.class).toInstant(),
+                            parse(rows.getString(8))));
                 }
             }
         }
@@ -131,12 +154,13 @@ public final class ProcessRegistry implements AutoCloseable {
             }
             Instant now = clock.instant();
             try (Connection connection = dataSource.getConnection();
-                    PreparedStatement update =
-                            connection.prepareStatement("UPDATE herald_processes SET heartbeat_at = ? WHERE id = ?");
+                    PreparedStatement update = connection.prepareStatement(
+                            "UPDATE herald_processes SET heartbeat_at = ?, details = ?::jsonb WHERE id = ?");
                     PreparedStatement forget =
                             connection.prepareStatement("DELETE FROM herald_processes WHERE heartbeat_at < ?")) {
                 update.setObject(1, SqlTime.utc(now));
-                update.setObject(2, id);
+                update.setString(2, detailsJson());
+                update.setObject(3, id);
                 update.executeUpdate();
                 forget.setObject(1, SqlTime.utc(now.minus(FORGET_AFTER)));
                 forget.executeUpdate();
@@ -149,6 +173,24 @@ public final class ProcessRegistry implements AutoCloseable {
                         HEARTBEAT,
                         now);
             }
+        }
+    }
+
+    /** The roles' reports as JSON; a role that cannot report now is left out rather than costing the heartbeat. */
+    private String detailsJson() {
+        try {
+            return JSON.writeValueAsString(details.get());
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.debug("could not take this process's role reports", e);
+            return "{}";
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return JSON.createObjectNode();
         }
     }
 }

@@ -46,6 +46,16 @@ final class Pages {
                 .result(template("layout").execute(layout));
     }
 
+    /** A page's content without the layout: what a page swaps in when it refreshes part of itself. */
+    void fragment(Context context, String page, Map<String, ?> model) {
+        context.contentType("text/html; charset=utf-8").result(html(page, model));
+    }
+
+    /** A template's content as HTML, for a page that embeds it. */
+    String html(String page, Map<String, ?> model) {
+        return template(page).execute(model);
+    }
+
     /** A page that only explains: why something was refused or could not be found. */
     void problem(Context context, int status, WebSessionView session, String heading, String explanation) {
         render(context, status, "problem", heading, session, Map.of("heading", heading, "explanation", explanation));
@@ -58,6 +68,8 @@ final class Pages {
             case "messages", "message" -> "Messages";
             case "mail" -> "Mail";
             case "users" -> "Users";
+            case "fleet" -> "Fleet";
+            case "overview" -> "Overview";
             default -> "None";
         };
     }

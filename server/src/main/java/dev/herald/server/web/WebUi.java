@@ -12,6 +12,8 @@ import dev.herald.server.data.TemplateCatalog;
 import dev.herald.server.data.UserDirectory;
 import dev.herald.server.data.UserLifecycle;
 import dev.herald.server.data.WebSessionStore;
+import dev.herald.server.fleet.FleetHistory;
+import dev.herald.server.fleet.FleetView;
 import dev.herald.server.http.ClientAddress;
 import dev.herald.store.SiteConfigStore;
 import io.javalin.config.RoutesConfig;
@@ -24,7 +26,8 @@ import java.util.Optional;
 
 /**
  * The web UI, served by the api role beside the API: sign-in, the user's notification preferences, the deployment's
- * notification settings and the message explorer (owners), and in development mode the caught mail. Pages are
+ * notification settings, the message explorer, the fleet and its history (owners), and in development mode the caught
+ * mail. Pages are
  * rendered on the server; every state change is a POST carrying the session's CSRF token. This class only puts the
  * page groups together; each lives in its own class.
  */
@@ -44,6 +47,8 @@ public final class WebUi {
             HeraldConfig config,
             TemplateRenderer renderer,
             Optional<DevMailbox> mailbox,
+            FleetView fleet,
+            FleetHistory history,
             Clock clock) {}
 
     private final Services services;
@@ -99,6 +104,7 @@ public final class WebUi {
                 .register(routes);
         new UsersPage(services.users(), services.lifecycle(), sessions, pages).register(routes);
         new DevMailPage(services.mailbox(), sessions, pages).register(routes);
+        new FleetPages(services.fleet(), services.history(), sessions, pages, services.clock()).register(routes);
     }
 
     private static void asset(Context context, String type, byte[] content) {
