@@ -58,7 +58,7 @@ class RetrySchedulerTest {
         TopicNames topics = new TopicNames(prefix);
         Instant start = Instant.parse("2026-11-26T10:00:00Z");
         MutableClock clock = MutableClock.at(start);
-        start(prefix, prefix + "-app", stateDirectory, clock);
+        RetryScheduler scheduler = start(prefix, prefix + "-app", stateDirectory, clock);
         WorkToken overdue = SchedulerFixtures.retryToken(NotificationMethod.SMTP, start.minusSeconds(1));
         WorkToken inFiveMinutes = SchedulerFixtures.retryToken(NotificationMethod.WEBHOOK, start.plusSeconds(300));
         WorkToken inTenMinutes = SchedulerFixtures.retryToken(NotificationMethod.SMTP, start.plusSeconds(600));
@@ -71,6 +71,13 @@ class RetrySchedulerTest {
         assertThat(forwarded(topics, 1, Duration.ofSeconds(30)))
                 .as("a token already due is forwarded at once")
                 .containsExactly(overdue.messageId());
+        Awaitility.await("the fleet view's count: two timers wait, the first due in five minutes")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> scheduler.timers().pending() == 2);
+        RetryScheduler.Timers waiting = scheduler.timers();
+        assertThat(waiting.exact()).isTrue();
+        assertThat(waiting.nextDue()).isEqualTo(start.plusSeconds(300));
+        assertThat(waiting.partitions()).as("one replica holds every partition").hasSize(2);
 
         clock.set(start.plusSeconds(300).minusMillis(1));
         assertThat(forwarded(topics, 2, Duration.ofSeconds(2)))
@@ -81,10 +88,18 @@ class RetrySchedulerTest {
         List<UUID> afterFive = forwarded(topics, 2, Duration.ofSeconds(30));
         assertThat(afterFive).containsExactlyInAnyOrder(overdue.messageId(), inFiveMinutes.messageId());
         assertThat(methodOf(topics, inFiveMinutes.messageId())).isEqualTo(topics.forMethod(NotificationMethod.WEBHOOK));
+        Awaitility.await("one timer left, due at ten minutes")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> scheduler.timers().pending() == 1
+                        && start.plusSeconds(600).equals(scheduler.timers().nextDue()));
 
         clock.set(start.plusSeconds(600));
         assertThat(forwarded(topics, 3, Duration.ofSeconds(30)))
                 .containsExactlyInAnyOrder(overdue.messageId(), inFiveMinutes.messageId(), inTenMinutes.messageId());
+        Awaitility.await("no timer left")
+                .atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        scheduler.timers().pending() == 0 && scheduler.timers().nextDue() == null);
     }
 
     @Test
@@ -139,7 +154,7 @@ class RetrySchedulerTest {
         }
     }
 
-    private void start(String prefix, String application, Path state, Clock clock) {
+    private RetryScheduler start(String prefix, String application, Path state, Clock clock) {
         TokenPublisher publisher = SchedulerFixtures.publisher(kafka.bootstrapServers(), prefix);
         running.add(publisher);
         RetryScheduler scheduler = new RetryScheduler(
@@ -150,6 +165,7 @@ class RetrySchedulerTest {
         scheduler.start();
         running.add(scheduler);
         Awaitility.await("the scheduler runs").atMost(Duration.ofSeconds(90)).until(scheduler::ready);
+        return scheduler;
     }
 
     private List<UUID> forwarded(TopicNames topics, int expected, Duration timeout) {
