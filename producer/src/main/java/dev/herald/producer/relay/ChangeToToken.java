@@ -14,6 +14,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class ChangeToToken {
 
+    /** The columns a token is made of, as Debezium's column.include.list names them: the relay streams no others. */
+    static final String COLUMNS = "public\\.notification_messages\\."
+            + "(id|method|notification_template_id|user_id|created_at|attempt_count)";
+
     private ChangeToToken() {}
 
     static Optional<WorkToken> toToken(SourceRecord record) {
