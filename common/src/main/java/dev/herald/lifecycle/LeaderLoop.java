@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * "Exactly one replica does this, and keeps doing it": takes the advisory lock when it is free, hands the work a turn
  * every {@code interval} while the lock is held, stands the work down when the lock's session is lost, and backs off
- * (doubling up to a cap, one log line per distinct failure) when a turn fails. The relay and the reconciler are its
- * work; neither decides on its own to spin.
+ * (doubling up to a cap, one log line per distinct failure) when a turn fails. The relay, the reconciler and the
+ * fleet history sampler are its work; none decides on its own to spin.
  */
 public final class LeaderLoop implements AutoCloseable {
 

@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import dev.herald.server.health.RoleStatus;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -35,7 +36,7 @@ record RoleService(
     /** Its status and details as one JSON object: state, ready, reason, then what the role adds. */
     Map<String, Object> report() {
         RoleStatus now = status.get();
-        Map<String, Object> report = new java.util.LinkedHashMap<>();
+        Map<String, Object> report = new LinkedHashMap<>();
         report.put("state", now.state());
         report.put("ready", now.ready());
         report.put("reason", now.reason());

@@ -74,7 +74,7 @@ class HistorySamplerTest {
         });
         assertThat(sampler.sample()).as("a fresh deployment fills in a day").isEqualTo(24 * 60);
 
-        FleetHistory.Minute webhook = minute(MINUTE, "webhook");
+        FleetHistory.Interval webhook = minute(MINUTE, "webhook");
         assertThat(webhook.delivered()).isEqualTo(3);
         assertThat(webhook.failed()).isEqualTo(1);
         assertThat(webhook.latencyP50Millis()).isEqualTo(200.0);
@@ -87,11 +87,11 @@ class HistorySamplerTest {
                 .isNull();
         assertThat(minute(MINUTE, "smtp").delivered()).isEqualTo(1);
         assertThat(minute(MINUTE, "smtp").latencyP50Millis()).isEqualTo(2000.0);
-        assertThat(minute(MINUTE, "inbox").queueDepth()).isEqualTo(1);
+        assertThat(minute(MINUTE, "inbox").queueDepth()).isEqualTo(1L);
         assertThat(minute(MINUTE, "inbox").latencyP50Millis())
                 .as("nothing delivered")
                 .isNull();
-        FleetHistory.Minute earlier = minute(MINUTE.minusSeconds(60), "webhook");
+        FleetHistory.Interval earlier = minute(MINUTE.minusSeconds(60), "webhook");
         assertThat(earlier.failed()).isEqualTo(1);
         assertThat(earlier.queueDepth())
                 .as("filled in afterwards: depth was not seen")
@@ -220,20 +220,9 @@ class HistorySamplerTest {
         }
     }
 
-    private FleetHistory.Minute minute(Instant minute, String method) throws Exception {
+    private FleetHistory.Interval minute(Instant minute, String method) throws Exception {
         return history.intervals(minute, minute.plusSeconds(60), Duration.ofMinutes(1)).stream()
                 .filter(interval -> interval.method().equals(method))
-                .map(interval -> new FleetHistory.Minute(
-                        interval.start(),
-                        interval.method(),
-                        (int) interval.delivered(),
-                        (int) interval.failed(),
-                        interval.latencyP50Millis(),
-                        interval.latencyP99Millis(),
-                        interval.queueDepth() == null
-                                ? null
-                                : interval.queueDepth().intValue(),
-                        interval.consumerLag()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + method + " row for " + minute));
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -129,7 +130,7 @@ final class FleetPages {
         model.put("at", WHEN.format(now));
         model.put("warnings", snapshot.warnings());
         model.put("healthy", snapshot.warnings().isEmpty());
-        Map<java.util.UUID, ProcessRegistry.Process> byId = new HashMap<>();
+        Map<UUID, ProcessRegistry.Process> byId = new HashMap<>();
         List<Map<String, Object>> processes = new ArrayList<>();
         for (ProcessRegistry.Process process : snapshot.processes()) {
             byId.put(process.id(), process);
@@ -247,61 +248,34 @@ final class FleetPages {
         Instant from = to.minus(range.span);
         List<FleetHistory.Interval> intervals = history.intervals(from, to, range.step);
         double perMinute = range.step.toMinutes();
-        List<Map<String, Object>> charts = new ArrayList<>();
         String per = range.step.toMinutes() == 1 ? "" : " (average of each " + range.step.toMinutes() + " min)";
-        charts.add(chart(
-                "delivered",
-                "Delivered per minute" + per,
-                range,
-                from,
-                to,
-                intervals,
-                interval -> interval.delivered() / perMinute));
-        charts.add(chart(
-                "failed",
-                "Failed per minute" + per,
-                range,
-                from,
-                to,
-                intervals,
-                interval -> interval.failed() / perMinute));
         String worst = range.step.toMinutes() == 1 ? "" : " (worst minute of each " + range.step.toMinutes() + ")";
-        charts.add(chart(
+        Map<String, Map.Entry<String, Function<FleetHistory.Interval, Double>>> shown = new LinkedHashMap<>();
+        shown.put("delivered", Map.entry("Delivered per minute" + per, interval -> interval.delivered() / perMinute));
+        shown.put("failed", Map.entry("Failed per minute" + per, interval -> interval.failed() / perMinute));
+        shown.put(
                 "latency-p50",
-                "Enqueue to delivered, p50 in ms" + worst,
-                range,
-                from,
-                to,
-                intervals,
-                FleetHistory.Interval::latencyP50Millis));
-        charts.add(chart(
+                Map.entry("Enqueue to delivered, p50 in ms" + worst, FleetHistory.Interval::latencyP50Millis));
+        shown.put(
                 "latency-p99",
-                "Enqueue to delivered, p99 in ms" + worst,
-                range,
-                from,
-                to,
-                intervals,
-                FleetHistory.Interval::latencyP99Millis));
-        charts.add(chart(
+                Map.entry("Enqueue to delivered, p99 in ms" + worst, FleetHistory.Interval::latencyP99Millis));
+        shown.put(
                 "queue-depth",
-                "Messages on their way (pending, leased, awaiting retry)",
-                range,
-                from,
-                to,
-                intervals,
-                interval -> interval.queueDepth() == null
-                        ? null
-                        : interval.queueDepth().doubleValue()));
-        charts.add(chart(
+                Map.entry(
+                        "Messages on their way (pending, leased, awaiting retry)",
+                        interval -> interval.queueDepth() == null
+                                ? null
+                                : interval.queueDepth().doubleValue()));
+        shown.put(
                 "consumer-lag",
-                "Dispatcher consumer lag (tokens)",
-                range,
-                from,
-                to,
-                intervals,
-                interval -> interval.consumerLag() == null
-                        ? null
-                        : interval.consumerLag().doubleValue()));
+                Map.entry(
+                        "Dispatcher consumer lag (tokens)",
+                        interval -> interval.consumerLag() == null
+                                ? null
+                                : interval.consumerLag().doubleValue()));
+        List<Map<String, Object>> charts = new ArrayList<>();
+        shown.forEach(
+                (id, chart) -> charts.add(chart(id, chart.getKey(), range, from, to, intervals, chart.getValue())));
         Map<String, Object> model = new HashMap<>();
         model.put("charts", charts);
         model.put("rangeLabel", range.label);
@@ -360,7 +334,7 @@ final class FleetPages {
                 legend);
     }
 
-    private static String shortId(java.util.UUID id) {
+    private static String shortId(UUID id) {
         return id.toString().substring(0, 8);
     }
 
