@@ -8,6 +8,8 @@ import java.util.UUID;
  * A Kafka record's value: a pointer to a row of {@code notification_messages}, never its state. A token may be
  * duplicated or lost; the row decides what happens.
  *
+ * @param createdAt when the message's insert was committed (a token from the relay) or the row was created (a retry
+ *     token); for latency metrics only
  * @param notBefore on a retry token, when the retry is due; null on work tokens
  */
 public record WorkToken(

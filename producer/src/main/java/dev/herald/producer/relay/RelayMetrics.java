@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The relay's numbers: tokens published per method, relay lag (now minus the row's created_at at publish), the
+ * The relay's numbers: tokens published per method, relay lag (now minus the commit of the row's insert, at publish), the
  * replication slot's lag in bytes, whether this replica is the active one, its state, how long it has been in it,
  * and how often the change stream was restarted.
  */

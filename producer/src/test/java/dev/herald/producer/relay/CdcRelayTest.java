@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,7 +69,9 @@ class CdcRelayTest {
 
     @Test
     void tenThousandMessagesReachTheTopicOfTheirMethod() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
         Map<UUID, NotificationMethod> ids = enqueue(postgres, user, "bulk", 10_000, 250);
+        Instant after = Instant.now().plusSeconds(1);
 
         collector.awaitAll(ids.keySet(), Duration.ofSeconds(90));
 
@@ -85,6 +88,16 @@ class CdcRelayTest {
         assertThat(sample.templateId()).isIn(SystemTemplates.TEMPLATE_DELETED, SystemTemplates.TEST_NOTIFICATION);
         assertThat(sample.userId()).isEqualTo(user);
         assertThat(sample.attemptCount()).isZero();
+        assertThat(sample.createdAt()).as("the commit time of the insert").isBetween(before, after);
+    }
+
+    /** PostgreSQL decodes and sends only what the publication lists; the relay needs five columns of a new row. */
+    @Test
+    void thePublicationCarriesOnlyTheColumnsATokenNeeds() throws Exception {
+        String columns = query("SELECT array_to_string(attnames, ',') FROM pg_publication_tables WHERE pubname = '"
+                + CdcRelay.PUBLICATION + "'");
+        assertThat(columns.split(","))
+                .containsExactlyInAnyOrder("id", "method", "notification_template_id", "user_id", "attempt_count");
     }
 
     @Test

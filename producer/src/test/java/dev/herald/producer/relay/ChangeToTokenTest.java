@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ChangeToTokenTest {
 
     private static final List<String> TOKEN_COLUMNS =
-            List.of("id", "method", "notification_template_id", "user_id", "created_at", "attempt_count");
+            List.of("id", "method", "notification_template_id", "user_id", "attempt_count");
 
     @Test
     void theRelayStreamsTheTokensColumnsAndNoOthers() {
@@ -31,6 +31,7 @@ class ChangeToTokenTest {
         for (String column : List.of(
                 "payload",
                 "targets",
+                "created_at",
                 "status",
                 "status_reason",
                 "created_by",
@@ -48,14 +49,17 @@ class ChangeToTokenTest {
     }
 
     @Test
-    void aTokenIsMadeFromThoseColumnsAlone() {
+    void aTokenIsMadeFromThoseColumnsAndTheCommitTime() {
         SchemaBuilder row = SchemaBuilder.struct();
         TOKEN_COLUMNS.forEach(column ->
                 row.field(column, column.equals("attempt_count") ? Schema.INT32_SCHEMA : Schema.STRING_SCHEMA));
         Schema rowSchema = row.build();
+        Schema sourceSchema =
+                SchemaBuilder.struct().field("ts_ms", Schema.INT64_SCHEMA).build();
         Schema envelope = SchemaBuilder.struct()
                 .field("op", Schema.STRING_SCHEMA)
                 .field("after", rowSchema)
+                .field("source", sourceSchema)
                 .build();
         UUID id = UUID.randomUUID();
         UUID template = UUID.randomUUID();
@@ -65,10 +69,16 @@ class ChangeToTokenTest {
                 .put("method", "webhook")
                 .put("notification_template_id", template.toString())
                 .put("user_id", user.toString())
-                .put("created_at", "2026-11-30T12:00:00.123456Z")
                 .put("attempt_count", 0);
         SourceRecord record = new SourceRecord(
-                null, null, "t", envelope, new Struct(envelope).put("op", "c").put("after", after));
+                null,
+                null,
+                "t",
+                envelope,
+                new Struct(envelope)
+                        .put("op", "c")
+                        .put("after", after)
+                        .put("source", new Struct(sourceSchema).put("ts_ms", 1_796_040_000_123L)));
 
         WorkToken token = ChangeToToken.toToken(record).orElseThrow();
 
@@ -76,6 +86,8 @@ class ChangeToTokenTest {
         assertThat(token.method()).isEqualTo(NotificationMethod.WEBHOOK);
         assertThat(token.templateId()).isEqualTo(template);
         assertThat(token.userId()).isEqualTo(user);
-        assertThat(token.createdAt()).isEqualTo(Instant.parse("2026-11-30T12:00:00.123456Z"));
+        assertThat(token.createdAt())
+                .as("the commit time Debezium reports")
+                .isEqualTo(Instant.ofEpochMilli(1_796_040_000_123L));
     }
 }

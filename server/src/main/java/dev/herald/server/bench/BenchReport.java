@@ -17,9 +17,24 @@ record BenchReport(
         double seconds,
         int delivered,
         long repeats,
-        Double heraldCpuSeconds,
+        Cpu cpu,
         List<Long> latenciesMillis,
-        Map<String, Double> stagesMillis) {
+        Stages stages) {
+
+    /**
+     * CPU seconds used during the run: Herald's processes, the PostgreSQL server's (when the bench started it, so that
+     * nothing else is counted), and the bench's own receivers and enqueuer. On a shared machine the three together
+     * are the ceiling: a 2-core machine has 2 s of CPU a second to share among them. Null when not visible.
+     */
+    record Cpu(Double heraldSeconds, Double databaseSeconds, Double benchSeconds) {}
+
+    /** The medians and 99th percentiles of each stage, in milliseconds, as {@link BenchStages} read them. */
+    record Stages(Map<String, Double> p50, Map<String, Double> p99) {
+
+        static Stages none() {
+            return new Stages(Map.of(), Map.of());
+        }
+    }
 
     /** How the text names each stage of {@link BenchStages}. */
     private static final Map<String, String> STAGE_NAMES =
@@ -30,7 +45,19 @@ record BenchReport(
     }
 
     Double cpuMillisPerMessage() {
-        return heraldCpuSeconds == null || delivered == 0 ? null : heraldCpuSeconds * 1000 / delivered;
+        return perMessage(cpu.heraldSeconds());
+    }
+
+    Double databaseCpuMillisPerMessage() {
+        return perMessage(cpu.databaseSeconds());
+    }
+
+    Double benchCpuMillisPerMessage() {
+        return perMessage(cpu.benchSeconds());
+    }
+
+    private Double perMessage(Double seconds) {
+        return seconds == null || delivered == 0 ? null : seconds * 1000 / delivered;
     }
 
     long percentile(double percent) {
@@ -73,7 +100,21 @@ record BenchReport(
                                 Locale.ROOT,
                                 "  Herald CPU          %.3f ms per message (%.1f s of CPU)%n",
                                 cpuMillisPerMessage(),
-                                heraldCpuSeconds));
+                                cpu.heraldSeconds()));
+        if (databaseCpuMillisPerMessage() != null) {
+            text.append(String.format(
+                    Locale.ROOT,
+                    "  PostgreSQL CPU      %.3f ms per message (%.1f s of CPU)%n",
+                    databaseCpuMillisPerMessage(),
+                    cpu.databaseSeconds()));
+        }
+        if (benchCpuMillisPerMessage() != null) {
+            text.append(String.format(
+                    Locale.ROOT,
+                    "  bench's own CPU     %.3f ms per message (receivers and enqueuer, %.1f s)%n",
+                    benchCpuMillisPerMessage(),
+                    cpu.benchSeconds()));
+        }
         text.append(String.format(
                 Locale.ROOT,
                 "  enqueue → receiver  p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
@@ -81,15 +122,23 @@ record BenchReport(
                 percentile(90),
                 percentile(99),
                 percentile(100)));
-        if (!stagesMillis.isEmpty()) {
-            List<String> stages = new ArrayList<>();
-            stagesMillis.forEach((stage, millis) -> stages.add(
-                    String.format(Locale.ROOT, "%s %.0f ms", STAGE_NAMES.getOrDefault(stage, stage), millis)));
-            text.append("  where it goes (p50) ")
-                    .append(String.join(", ", stages))
-                    .append('\n');
-        }
+        stagesLine(text, "p50", stages.p50());
+        stagesLine(text, "p99", stages.p99());
         return text.toString();
+    }
+
+    private static void stagesLine(StringBuilder text, String percentile, Map<String, Double> millis) {
+        if (millis.isEmpty()) {
+            return;
+        }
+        List<String> stages = new ArrayList<>();
+        millis.forEach((stage, value) ->
+                stages.add(String.format(Locale.ROOT, "%s %.0f ms", STAGE_NAMES.getOrDefault(stage, stage), value)));
+        text.append("  where it goes (")
+                .append(percentile)
+                .append(") ")
+                .append(String.join(", ", stages))
+                .append('\n');
     }
 
     Map<String, Object> json() {
@@ -105,16 +154,23 @@ record BenchReport(
         json.put("delivered", delivered);
         json.put("repeats", repeats);
         json.put("throughput_per_second", round(throughput()));
-        json.put("herald_cpu_seconds", heraldCpuSeconds == null ? null : round(heraldCpuSeconds));
-        json.put("herald_cpu_ms_per_message", cpuMillisPerMessage() == null ? null : round(cpuMillisPerMessage()));
+        json.put("herald_cpu_seconds", rounded(cpu.heraldSeconds()));
+        json.put("herald_cpu_ms_per_message", rounded(cpuMillisPerMessage()));
+        json.put("database_cpu_ms_per_message", rounded(databaseCpuMillisPerMessage()));
+        json.put("bench_cpu_ms_per_message", rounded(benchCpuMillisPerMessage()));
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("p50", percentile(50));
         latency.put("p90", percentile(90));
         latency.put("p99", percentile(99));
         latency.put("max", percentile(100));
         json.put("latency_ms", latency);
-        json.put("stages_p50_ms", stagesMillis);
+        json.put("stages_p50_ms", stages.p50());
+        json.put("stages_p99_ms", stages.p99());
         return json;
+    }
+
+    private static Double rounded(Double value) {
+        return value == null ? null : round(value);
     }
 
     private static double round(double value) {

@@ -49,6 +49,8 @@ final class BenchRun {
         Map<String, Long> committed = new ConcurrentHashMap<>();
         int before = receiver.arrivals().size();
         Optional<Duration> cpuBefore = target.cpu();
+        Optional<Duration> databaseBefore = target.databaseCpu();
+        Optional<Duration> benchBefore = ProcessHandle.current().info().totalCpuDuration();
         long start = System.nanoTime();
         if (rate <= 0) {
             for (int first = 0; first < messages; first += BATCH) {
@@ -78,6 +80,8 @@ final class BenchRun {
         }
         long end = lastArrival(committed, start);
         Optional<Duration> cpuAfter = target.cpu();
+        Optional<Duration> databaseAfter = target.databaseCpu();
+        Optional<Duration> benchAfter = ProcessHandle.current().info().totalCpuDuration();
         List<Long> latencies = new ArrayList<>();
         committed.forEach((id, at) -> {
             Long arrival = receiver.arrivals().get(id);
@@ -85,9 +89,8 @@ final class BenchRun {
                 latencies.add(TimeUnit.NANOSECONDS.toMillis(Math.max(0, arrival - at)));
             }
         });
-        Double cpu = cpuBefore.isPresent() && cpuAfter.isPresent()
-                ? cpuAfter.get().minus(cpuBefore.get()).toNanos() / 1e9
-                : null;
+        BenchReport.Cpu cpu = new BenchReport.Cpu(
+                seconds(cpuBefore, cpuAfter), seconds(databaseBefore, databaseAfter), seconds(benchBefore, benchAfter));
         return new BenchReport(
                 target.describe(),
                 method,
@@ -99,7 +102,13 @@ final class BenchRun {
                 receiver.repeats(),
                 cpu,
                 latencies,
-                target.metrics().map(uri -> BenchStages.read(uri, method)).orElse(Map.of()));
+                target.metrics().map(uri -> BenchStages.read(uri, method)).orElse(BenchReport.Stages.none()));
+    }
+
+    private static Double seconds(Optional<Duration> before, Optional<Duration> after) {
+        return before.isPresent() && after.isPresent()
+                ? after.get().minus(before.get()).toNanos() / 1e9
+                : null;
     }
 
     private void enqueue(String run, int first, int last, Map<String, Long> committed) throws SQLException {

@@ -12,6 +12,14 @@ interface BenchTarget extends AutoCloseable {
     /** The CPU time of Herald's processes so far; empty when the bench cannot see them. */
     Optional<Duration> cpu();
 
+    /**
+     * The CPU time of the PostgreSQL server so far, when the bench started it and so knows that nothing else runs
+     * there; empty otherwise.
+     */
+    default Optional<Duration> databaseCpu() {
+        return Optional.empty();
+    }
+
     String describe();
 
     /** Where Herald's Prometheus metrics are served, when the bench knows. */

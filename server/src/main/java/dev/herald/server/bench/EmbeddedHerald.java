@@ -127,6 +127,26 @@ final class EmbeddedHerald implements BenchTarget {
         return process.toHandle().info().totalCpuDuration();
     }
 
+    /**
+     * The postmaster named in the data directory's pid file, and its children: the sessions of Herald's pools, the
+     * relay's replication connection, the bench's enqueuers and the background workers. A session that ended during
+     * the run takes its CPU time with it; the pools keep theirs open.
+     */
+    @Override
+    public Optional<Duration> databaseCpu() {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(directory.resolve("postgres/postmaster.pid"))
+                    .getFirst()
+                    .strip());
+            return ProcessHandle.of(postmaster)
+                    .map(server -> Stream.concat(Stream.of(server), server.children())
+                            .map(process -> process.info().totalCpuDuration().orElse(Duration.ZERO))
+                            .reduce(Duration.ZERO, Duration::plus));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public String describe() {
         return "herald server (every role, embedded PostgreSQL and Kafka) started by the bench, pid " + process.pid();
