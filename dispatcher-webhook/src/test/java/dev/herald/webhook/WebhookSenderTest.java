@@ -89,6 +89,10 @@ class WebhookSenderTest {
         HttpReceiver.Request request = receiver.requests().getFirst();
         assertThat(request.header("Content-Type")).startsWith("application/json");
         assertThat(request.header("X-Message-Id")).isEqualTo(id.toString());
+        assertThat(request.header("User-Agent")).isEqualTo("Herald");
+        assertThat(request.header("Accept-Encoding"))
+                .as("a compressed answer would garble the error text Herald keeps")
+                .isNull();
         JsonNode body = json.readTree(request.body());
         JsonNode golden = json.readTree(golden("workspace-deleted.json")
                 .replace("${msg_id}", id.toString())
