@@ -19,7 +19,7 @@ record BenchReport(
         long repeats,
         Cpu cpu,
         List<Long> latenciesMillis,
-        Stages stages) {
+        Map<String, Double> stagesMillis) {
 
     /**
      * CPU seconds used during the run: Herald's processes, the PostgreSQL server's (when the bench started it, so that
@@ -27,14 +27,6 @@ record BenchReport(
      * are the ceiling: a 2-core machine has 2 s of CPU a second to share among them. Null when not visible.
      */
     record Cpu(Double heraldSeconds, Double databaseSeconds, Double benchSeconds) {}
-
-    /** The medians and 99th percentiles of each stage, in milliseconds, as {@link BenchStages} read them. */
-    record Stages(Map<String, Double> p50, Map<String, Double> p99) {
-
-        static Stages none() {
-            return new Stages(Map.of(), Map.of());
-        }
-    }
 
     /** How the text names each stage of {@link BenchStages}. */
     private static final Map<String, String> STAGE_NAMES =
@@ -122,23 +114,15 @@ record BenchReport(
                 percentile(90),
                 percentile(99),
                 percentile(100)));
-        stagesLine(text, "p50", stages.p50());
-        stagesLine(text, "p99", stages.p99());
-        return text.toString();
-    }
-
-    private static void stagesLine(StringBuilder text, String percentile, Map<String, Double> millis) {
-        if (millis.isEmpty()) {
-            return;
+        if (!stagesMillis.isEmpty()) {
+            List<String> stages = new ArrayList<>();
+            stagesMillis.forEach((stage, millis) -> stages.add(
+                    String.format(Locale.ROOT, "%s %.0f ms", STAGE_NAMES.getOrDefault(stage, stage), millis)));
+            text.append("  where it goes (p50) ")
+                    .append(String.join(", ", stages))
+                    .append('\n');
         }
-        List<String> stages = new ArrayList<>();
-        millis.forEach((stage, value) ->
-                stages.add(String.format(Locale.ROOT, "%s %.0f ms", STAGE_NAMES.getOrDefault(stage, stage), value)));
-        text.append("  where it goes (")
-                .append(percentile)
-                .append(") ")
-                .append(String.join(", ", stages))
-                .append('\n');
+        return text.toString();
     }
 
     Map<String, Object> json() {
@@ -164,8 +148,7 @@ record BenchReport(
         latency.put("p99", percentile(99));
         latency.put("max", percentile(100));
         json.put("latency_ms", latency);
-        json.put("stages_p50_ms", stages.p50());
-        json.put("stages_p99_ms", stages.p99());
+        json.put("stages_p50_ms", stagesMillis);
         return json;
     }
 

@@ -102,7 +102,7 @@ final class BenchRun {
                 receiver.repeats(),
                 cpu,
                 latencies,
-                target.metrics().map(uri -> BenchStages.read(uri, method)).orElse(BenchReport.Stages.none()));
+                target.metrics().map(uri -> BenchStages.read(uri, method)).orElse(Map.of()));
     }
 
     private static Double seconds(Optional<Duration> before, Optional<Duration> after) {
