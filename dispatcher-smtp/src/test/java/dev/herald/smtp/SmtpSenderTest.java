@@ -108,6 +108,16 @@ class SmtpSenderTest {
                 .doesNotContain("<img");
     }
 
+    /** Without the name, Jakarta Mail searches every jar for it for each body part it creates or writes. */
+    @Test
+    void jakartaMailIsToldItsStreamProviderSoThatItDoesNotSearchTheClassPathForEachPart() throws Exception {
+        sender = sender(config(greenMail.getSmtp().getPort(), c -> {}));
+
+        assertThat(System.getProperty(SmtpSender.STREAM_PROVIDER_PROPERTY)).isEqualTo(SmtpSender.STREAM_PROVIDER);
+        assertThat(jakarta.mail.util.StreamProvider.provider().getClass().getName())
+                .isEqualTo(SmtpSender.STREAM_PROVIDER);
+    }
+
     @Test
     void startTlsWithPlainAndAnIdentityAgainstAServerThatAlsoOffersCramMd5() {
         sender = sender(config(startTls.port(), c -> c.startTls = true).withAuth("herald", "s3cret", "boss"));
