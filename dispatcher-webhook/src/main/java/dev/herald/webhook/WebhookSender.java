@@ -98,8 +98,8 @@ public final class WebhookSender implements Sender {
     }
 
     /**
-     * Starts the request and returns at once; the client's I/O thread classifies the answer. Cancelling the returned
-     * future (as the dispatch timeout does) abandons the request.
+     * Starts the request and returns at once; the client's I/O thread classifies the answer. Completing the returned
+     * future exceptionally, by cancelling it or by the dispatch loop's timeout, abandons the request.
      */
     @Override
     public CompletableFuture<DeliveryResult> sendAsync(Delivery delivery, Executor blocking) {
