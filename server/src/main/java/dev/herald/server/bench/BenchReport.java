@@ -93,20 +93,8 @@ record BenchReport(
                                 "  Herald CPU          %.3f ms per message (%.1f s of CPU)%n",
                                 cpuMillisPerMessage(),
                                 cpu.heraldSeconds()));
-        if (databaseCpuMillisPerMessage() != null) {
-            text.append(String.format(
-                    Locale.ROOT,
-                    "  PostgreSQL CPU      %.3f ms per message (%.1f s of CPU)%n",
-                    databaseCpuMillisPerMessage(),
-                    cpu.databaseSeconds()));
-        }
-        if (benchCpuMillisPerMessage() != null) {
-            text.append(String.format(
-                    Locale.ROOT,
-                    "  bench's own CPU     %.3f ms per message (receivers and enqueuer, %.1f s)%n",
-                    benchCpuMillisPerMessage(),
-                    cpu.benchSeconds()));
-        }
+        cpuLine(text, "PostgreSQL CPU     ", cpu.databaseSeconds(), "");
+        cpuLine(text, "bench's own CPU    ", cpu.benchSeconds(), "receivers and enqueuer, ");
         text.append(String.format(
                 Locale.ROOT,
                 "  enqueue → receiver  p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
@@ -123,6 +111,15 @@ record BenchReport(
                     .append('\n');
         }
         return text.toString();
+    }
+
+    /** A line for CPU that is shown only when it could be seen. */
+    private void cpuLine(StringBuilder text, String label, Double seconds, String whose) {
+        Double perMessage = perMessage(seconds);
+        if (perMessage != null) {
+            text.append(String.format(
+                    Locale.ROOT, "  %s %.3f ms per message (%s%.1f s of CPU)%n", label, perMessage, whose, seconds));
+        }
     }
 
     Map<String, Object> json() {
