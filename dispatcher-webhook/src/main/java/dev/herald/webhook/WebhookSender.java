@@ -72,7 +72,6 @@ public final class WebhookSender implements Sender {
                         .build())
                 .build());
         this.requestConfig = RequestConfig.custom()
-                .setRedirectsEnabled(false)
                 .setResponseTimeout(Timeout.of(requestTimeout))
                 .build();
         this.client.start();

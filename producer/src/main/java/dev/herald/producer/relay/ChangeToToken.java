@@ -21,7 +21,7 @@ final class ChangeToToken {
      * issue 14's profile).
      */
     static final String COLUMNS =
-            "public\\.notification_messages\\." + "(id|method|notification_template_id|user_id|attempt_count)";
+            "public\\.notification_messages\\.(id|method|notification_template_id|user_id|attempt_count)";
 
     private ChangeToToken() {}
 
