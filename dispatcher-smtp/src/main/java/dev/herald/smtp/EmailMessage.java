@@ -40,10 +40,8 @@ final class EmailMessage {
                 new InternetAddress(delivery.message().payload().userEmail(), true));
         message.setSubject(delivery.rendered().title(), StandardCharsets.UTF_8.name());
         message.setSentDate(Date.from(now));
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(EmailLayout.text(delivery, appearance), StandardCharsets.UTF_8.name(), "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(EmailLayout.html(delivery, appearance), StandardCharsets.UTF_8.name(), "html");
+        MimeBodyPart text = TextPart.of(EmailLayout.text(delivery, appearance), "plain");
+        MimeBodyPart html = TextPart.of(EmailLayout.html(delivery, appearance), "html");
         MimeMultipart alternative = new MimeMultipart("alternative", text, html);
         message.setContent(alternative);
         message.saveChanges();

@@ -125,9 +125,6 @@ public final class SmtpSender implements Sender {
             return new DeliveryResult.Retryable("the SMTP password file could not be read: " + e.getMessage());
         }
         try {
-            if (connection.messages > 0) {
-                connection.transport.issueCommand("RSET", 250);
-            }
             connection.transport.sendMessage(message, message.getAllRecipients());
             connection.messages++;
             giveBack(connection);
@@ -206,6 +203,9 @@ public final class SmtpSender implements Sender {
         properties.put("mail.smtp.connectiontimeout", millis);
         properties.put("mail.smtp.timeout", millis);
         properties.put("mail.smtp.writetimeout", millis);
+        // A pooled connection is checked before reuse with RSET instead of NOOP: one round trip that both proves the
+        // connection alive and clears the previous transaction, where NOOP and then RSET took two.
+        properties.put("mail.smtp.userset", "true");
         properties.put("mail.smtp.auth", String.valueOf(config.authConfigured()));
         properties.put("mail.smtp.auth.mechanisms", MECHANISMS);
         config.authIdentity().ifPresent(identity -> properties.put("mail.smtp.sasl.authorizationid", identity));

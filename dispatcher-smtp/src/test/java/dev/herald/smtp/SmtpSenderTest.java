@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -273,6 +274,29 @@ class SmtpSenderTest {
                         .map(SmtpServer.ReceivedMessage::sessionId)
                         .distinct())
                 .hasSize(1);
+    }
+
+    @Test
+    void aReusedConnectionIsCheckedAndClearedWithOneRset() throws Exception {
+        try (SmtpConversation server = SmtpConversation.start()) {
+            sender = sender(config(server.port(), c -> {}));
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(sender.send(delivery(UUID.randomUUID(), "ada@example.com", "n" + i)))
+                        .isInstanceOf(DeliveryResult.Delivered.class);
+            }
+
+            List<String> transaction = List.of("MAIL", "RCPT", "DATA");
+            List<String> expected = new ArrayList<>(List.of("EHLO"));
+            expected.addAll(transaction);
+            for (int i = 1; i < 3; i++) {
+                expected.add("RSET");
+                expected.addAll(transaction);
+            }
+            assertThat(server.verbs())
+                    .as("a liveness check (RSET, which also clears the last transaction), then the message: no NOOP")
+                    .isEqualTo(expected);
+        }
     }
 
     @Test
