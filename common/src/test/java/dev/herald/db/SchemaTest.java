@@ -305,6 +305,20 @@ class SchemaTest {
                     assertThat(e.getSQLState()).isEqualTo("HN005");
                     assertThat(e.getMessage()).contains("these are not: name");
                 });
+        assertThatThrownBy(() -> enqueue(SystemTemplates.TEST_NOTIFICATION, user, "[]"))
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("HN005");
+                    assertThat(e.getMessage()).contains("labels must be a JSON object of strings, got a JSON array");
+                });
+        assertThatThrownBy(() -> enqueue(SystemTemplates.TEST_NOTIFICATION, user, "{}", "[1]"))
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("HN005");
+                    assertThat(e.getMessage()).contains("data must be a JSON object, got a JSON array");
+                });
+        assertThatThrownBy(() -> enqueue(UUID.randomUUID(), UUID.randomUUID(), "[]"))
+                .as("an unknown template is named first, before the recipient and the labels")
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("HN003"));
         assertThat(countMessages(user)).isZero();
     }
 
@@ -375,12 +389,17 @@ class SchemaTest {
     }
 
     private UUID enqueue(UUID template, UUID user, String labels) throws SQLException {
+        return enqueue(template, user, labels, "{}");
+    }
+
+    private UUID enqueue(UUID template, UUID user, String labels, String data) throws SQLException {
         try (Connection connection = postgres.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement(
-                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, '{}'::jsonb, 'schema-test')")) {
+                        "SELECT enqueue_notification_message(?, ?, ?::jsonb, ?::jsonb, 'schema-test')")) {
             statement.setObject(1, template);
             statement.setObject(2, user);
             statement.setString(3, labels);
+            statement.setString(4, data);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getObject(1, UUID.class);
