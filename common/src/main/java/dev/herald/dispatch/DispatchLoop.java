@@ -75,7 +75,10 @@ public final class DispatchLoop implements AutoCloseable {
             CoderMetrics coderMetrics,
             Clock clock) {}
 
-    /** A send that finished, waiting for its outcome to be written; the records it covers finish with it. */
+    /**
+     * A send that finished, waiting for its outcome to be written; the records it covers finish with it. {@code message}
+     * is null only for a row whose payload could not be read, whose outcome is a permanent failure.
+     */
     private record Completed(LeasedMessage message, Outcome outcome, List<ConsumerRecord<String, byte[]>> records) {}
 
     private final DispatchSettings settings;
@@ -275,10 +278,15 @@ public final class DispatchLoop implements AutoCloseable {
         if (!lease.inhibited().isEmpty()) {
             log.debug("notifications inhibited because the recipient opted out: {}", lease.inhibited());
         }
+        Map<UUID, LeaseResult.Unreadable> unreadable = new HashMap<>();
+        lease.unreadable().forEach(row -> unreadable.put(row.id(), row));
         List<LeasedMessage> unsent = new ArrayList<>();
         for (Map.Entry<UUID, List<ConsumerRecord<String, byte[]>>> entry : byMessage.entrySet()) {
             LeasedMessage message = leased.get(entry.getKey());
-            if (message == null) {
+            LeaseResult.Unreadable row = unreadable.get(entry.getKey());
+            if (row != null) {
+                failUnreadable(row, entry.getValue());
+            } else if (message == null) {
                 // Sent already, someone else's live lease, inhibited, or attempts used up: the token is spent.
                 entry.getValue().forEach(this::finished);
             } else if (!unsent.isEmpty() || !submit(message, entry.getValue())) {
@@ -288,6 +296,22 @@ public final class DispatchLoop implements AutoCloseable {
         if (!unsent.isEmpty()) {
             releaseOnStop(unsent);
         }
+    }
+
+    /**
+     * A message whose payload cannot be read can never render: it fails at once, through the same write-back as a
+     * sent one, so that its token is committed only after its state is.
+     */
+    private void failUnreadable(LeaseResult.Unreadable row, List<ConsumerRecord<String, byte[]>> records) {
+        log.warn(
+                "notifications dispatcher for {} marked message {} as a permanent failure: {}; fix the producer that"
+                        + " wrote it (the enqueue functions write payloads Herald can read)",
+                settings.method().sqlName(),
+                row.id(),
+                row.reason());
+        metrics.attempt(row.templateId(), DispatchMetrics.Result.PERM_FAIL);
+        completed.add(
+                new Completed(null, new Outcome.PermanentFailure(row.id(), row.leasedUntil(), row.reason()), records));
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.herald.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +33,16 @@ public record MessagePayload(
 
     public MessagePayload {
         actions = actions == null ? List.of() : List.copyOf(actions);
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
-        data = data == null ? Map.of() : Map.copyOf(data);
+        labels = readOnlyCopy(labels);
+        data = readOnlyCopy(data);
+    }
+
+    /**
+     * A JSON null is a value a producer may give (enqueue accepts it in data; a producer writing rows itself can put
+     * one among the labels), so it is kept: {@code Map.copyOf} would throw on it, and one such row would then fail the
+     * lease of every message leased with it.
+     */
+    private static <V> Map<String, V> readOnlyCopy(Map<String, V> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 }

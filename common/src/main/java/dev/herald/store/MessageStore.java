@@ -94,11 +94,12 @@ public final class MessageStore {
      */
     public LeaseResult lease(Collection<UUID> ids, Instant now, Duration period, int maxAttempts) throws SQLException {
         if (ids.isEmpty()) {
-            return new LeaseResult(List.of(), List.of());
+            return new LeaseResult(List.of(), List.of(), List.of());
         }
         Instant until = now.plus(period);
         List<LeasedMessage> leased = new ArrayList<>();
         List<UUID> inhibited = new ArrayList<>();
+        List<LeaseResult.Unreadable> unreadable = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(LEASE)) {
             statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
@@ -115,22 +116,34 @@ public final class MessageStore {
                         inhibited.add(id);
                         continue;
                     }
+                    UUID templateId = rows.getObject(8, UUID.class);
+                    Instant leasedUntil =
+                            rows.getObject(7, OffsetDateTime.class).toInstant();
+                    MessagePayload payload;
+                    try {
+                        payload = json.readValue(rows.getString(4), MessagePayload.class);
+                    } catch (JsonProcessingException e) {
+                        // One such row must not fail the lease of the others, which would then be retried forever.
+                        unreadable.add(new LeaseResult.Unreadable(
+                                id, templateId, leasedUntil, "the payload cannot be read: " + e.getOriginalMessage()));
+                        continue;
+                    }
                     leased.add(new LeasedMessage(
                             id,
-                            rows.getObject(8, UUID.class),
+                            templateId,
                             rows.getString(9),
                             rows.getString(10),
                             rows.getString(11),
                             NotificationMethod.fromSql(rows.getString(3)),
-                            payload(rows.getString(4)),
+                            payload,
                             rows.getInt(5),
                             rows.getObject(6, OffsetDateTime.class).toInstant(),
-                            rows.getObject(7, OffsetDateTime.class).toInstant(),
+                            leasedUntil,
                             rows.getDouble(12)));
                 }
             }
         }
-        return new LeaseResult(leased, inhibited);
+        return new LeaseResult(leased, inhibited, unreadable);
     }
 
     /** Writes a batch of outcomes in one statement; returns how many rows were still under their lease. */
@@ -237,14 +250,6 @@ public final class MessageStore {
                         row.getObject(5, OffsetDateTime.class).toInstant(),
                         0));
             }
-        }
-    }
-
-    private MessagePayload payload(String text) throws SQLException {
-        try {
-            return json.readValue(text, MessagePayload.class);
-        } catch (JsonProcessingException e) {
-            throw new SQLException("a notification payload is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -151,6 +151,27 @@ class DispatchLoopTest {
     }
 
     @Test
+    void aPayloadThatCannotBeReadFailsItsOwnMessageAndNoOther() throws Exception {
+        UUID good = insert("good");
+        UUID unreadable = insert("unreadable");
+        // As a producer writing rows itself could: a user id that is not one.
+        postgres.execute("UPDATE notification_messages SET payload = jsonb_set(payload, '{user_id}', '\"nobody\"')"
+                + " WHERE id = '" + unreadable + "'");
+        fixture.publish(List.of(unreadable, good));
+
+        stepUntil(
+                "the good message sent and the unreadable one final",
+                () -> "sent".equals(column(good, "status"))
+                        && "permanent_failure".equals(column(unreadable, "status")));
+
+        assertThat(column(unreadable, "status_reason"))
+                .startsWith("the payload cannot be read: ")
+                .contains("UUID");
+        assertThat(sender.deliveriesOf(unreadable)).isZero();
+        assertThat(sender.deliveriesOf(good)).isEqualTo(1);
+    }
+
+    @Test
     void whilePausedNothingIsSentAndAfterResumeEverythingIs() throws Exception {
         siteConfig.setNotifierPaused(true);
         List<UUID> ids = List.of(insert("p1"), insert("p2"), insert("p3"));

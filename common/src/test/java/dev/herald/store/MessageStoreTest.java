@@ -14,7 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -54,6 +54,30 @@ class MessageStoreTest {
         assertThat(Double.parseDouble(column(id, "queued_seconds")))
                 .as("enqueued a minute before the lease, on the clock the dispatcher passed")
                 .isEqualTo(60.0);
+    }
+
+    @Test
+    void nullsInTheProducersDataAndLabelsAreLeasedAsNulls() throws SQLException {
+        UUID user = data.user().insert();
+        // enqueue accepts JSON null as a data value; a producer writing rows itself can put one among the labels too.
+        UUID viaEnqueue = data.enqueueWithRequiredLabels(
+                SystemTemplates.TEST_NOTIFICATION, user, "{\"note\": null, \"nested\": {\"gone\": null}}");
+        UUID viaInsert = insert(
+                user,
+                "{\"_version\": \"1.2\", \"labels\": {\"name\": \"t\", \"initiator\": null},"
+                        + " \"data\": {\"note\": null}}",
+                clock.instant().minus(Duration.ofMinutes(1)));
+
+        LeaseResult leased = store.lease(List.of(viaEnqueue, viaInsert), clock.instant(), LEASE, 5);
+
+        assertThat(leased.leased())
+                .as("a null value must not make the whole batch unleasable")
+                .hasSize(2)
+                .allSatisfy(message -> assertThat(message.payload().data()).containsEntry("note", null));
+        assertThat(leased.leased())
+                .filteredOn(message -> message.id().equals(viaInsert))
+                .singleElement()
+                .satisfies(message -> assertThat(message.payload().labels()).containsEntry("initiator", null));
     }
 
     @Test
@@ -222,6 +246,15 @@ class MessageStoreTest {
     }
 
     private UUID enqueue(UUID user) throws SQLException {
+        return insert(
+                user,
+                "{\"_version\": \"1.2\", \"notification_name\": \"Template Deleted\"," + " \"user_id\": \"" + user
+                        + "\", \"labels\": {\"name\": \"t\"}, \"actions\": []}",
+                Instant.parse("2030-01-01T00:00:00Z").minus(Duration.ofMinutes(1)));
+    }
+
+    /** A row written as a producer with its own INSERT would write it, bypassing the enqueue function's checks. */
+    private UUID insert(UUID user, String payload, Instant createdAt) throws SQLException {
         try (Connection connection = postgres.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement(
                         "INSERT INTO notification_messages (notification_template_id, user_id, method, created_by,"
@@ -229,11 +262,8 @@ class MessageStoreTest {
                                 + " RETURNING id")) {
             statement.setObject(1, SystemTemplates.TEMPLATE_DELETED);
             statement.setObject(2, user);
-            statement.setString(
-                    3,
-                    "{\"_version\": \"1.2\", \"notification_name\": \"Template Deleted\"," + " \"user_id\": \"" + user
-                            + "\", \"labels\": {\"name\": \"t\"}, \"actions\": []}");
-            statement.setObject(4, OffsetDateTime.parse("2030-01-01T00:00:00Z").minusMinutes(1));
+            statement.setString(3, payload);
+            statement.setObject(4, createdAt.atOffset(ZoneOffset.UTC));
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getObject(1, UUID.class);
