@@ -23,9 +23,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -93,6 +95,7 @@ public final class DispatchLoop implements AutoCloseable {
     private final ConcurrentLinkedQueue<Completed> completed = new ConcurrentLinkedQueue<>();
     private final List<Completed> toWrite = new ArrayList<>();
     private final OffsetTracker offsets = new OffsetTracker();
+    private final UnseenTokens unseen = new UnseenTokens();
     private final DispatchMetrics metrics;
     private final Thread thread;
     private final Backoff backoff;
@@ -196,6 +199,7 @@ public final class DispatchLoop implements AutoCloseable {
         if (!records.isEmpty()) {
             dispatch(records);
         }
+        retryUnseen();
         observeLag();
         flushWhenDue();
     }
@@ -263,16 +267,37 @@ public final class DispatchLoop implements AutoCloseable {
         }
         LeaseResult lease;
         try {
-            lease = wiring.store()
-                    .lease(
-                            byMessage.keySet(),
-                            wiring.clock().instant(),
-                            settings.leasePeriod(),
-                            settings.maxSendAttempts());
+            lease = lease(byMessage.keySet());
         } catch (SQLException e) {
             rewind(records);
             throw e;
         }
+        start(byMessage, lease);
+    }
+
+    /** Leases again, when a retry is due, the tokens whose rows the lease could not see before. */
+    private void retryUnseen() throws SQLException {
+        Instant now = wiring.clock().instant();
+        Map<UUID, List<ConsumerRecord<String, byte[]>>> due = unseen.takeDue(now);
+        if (due.isEmpty()) {
+            return;
+        }
+        LeaseResult lease;
+        try {
+            lease = lease(due.keySet());
+        } catch (SQLException e) {
+            due.forEach((id, held) -> holdOrSpend(id, held, now));
+            throw e;
+        }
+        start(due, lease);
+    }
+
+    private LeaseResult lease(Collection<UUID> ids) throws SQLException {
+        return wiring.store().lease(ids, wiring.clock().instant(), settings.leasePeriod(), settings.maxSendAttempts());
+    }
+
+    /** Starts the sends of what was leased; settles, fails or holds every other token. */
+    private void start(Map<UUID, List<ConsumerRecord<String, byte[]>>> byMessage, LeaseResult lease) {
         Map<UUID, LeasedMessage> leased = new HashMap<>();
         lease.leased().forEach(message -> leased.put(message.id(), message));
         if (!lease.inhibited().isEmpty()) {
@@ -280,10 +305,18 @@ public final class DispatchLoop implements AutoCloseable {
         }
         Map<UUID, LeaseResult.Unreadable> unreadable = new HashMap<>();
         lease.unreadable().forEach(row -> unreadable.put(row.id(), row));
+        Set<UUID> absent = new HashSet<>(lease.absent());
+        Instant now = wiring.clock().instant();
         List<LeasedMessage> unsent = new ArrayList<>();
         for (Map.Entry<UUID, List<ConsumerRecord<String, byte[]>>> entry : byMessage.entrySet()) {
-            LeasedMessage message = leased.get(entry.getKey());
-            LeaseResult.Unreadable row = unreadable.get(entry.getKey());
+            UUID id = entry.getKey();
+            if (absent.contains(id)) {
+                holdOrSpend(id, entry.getValue(), now);
+                continue;
+            }
+            unseen.settled(id);
+            LeasedMessage message = leased.get(id);
+            LeaseResult.Unreadable row = unreadable.get(id);
             if (row != null) {
                 failUnreadable(row, entry.getValue());
             } else if (message == null) {
@@ -295,6 +328,18 @@ public final class DispatchLoop implements AutoCloseable {
         }
         if (!unsent.isEmpty()) {
             releaseOnStop(unsent);
+        }
+    }
+
+    private void holdOrSpend(UUID id, List<ConsumerRecord<String, byte[]>> records, Instant now) {
+        List<ConsumerRecord<String, byte[]>> spent = unseen.hold(id, records, now);
+        if (!spent.isEmpty()) {
+            log.debug(
+                    "notifications dispatcher for {} found no message {} for {}; its token is spent",
+                    settings.method().sqlName(),
+                    id,
+                    UnseenTokens.GIVE_UP_AFTER);
+            spent.forEach(this::finished);
         }
     }
 
@@ -565,6 +610,7 @@ public final class DispatchLoop implements AutoCloseable {
                 log.warn("notifications dispatcher could not commit before a rebalance; tokens will be replayed", e);
             }
             offsets.forget(partitions);
+            unseen.forget(partitions);
             // During revocation the assignment still lists the partitions being taken away.
             assigned = !partitions.containsAll(consumer.assignment());
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.model.MessagePayload;
 import dev.herald.model.NotificationMethod;
 import dev.herald.token.WorkToken;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,18 +46,28 @@ public final class MessageStore {
                        OR (m.status = 'leased' AND m.leased_until <= ?))
                 FOR UPDATE OF m SKIP LOCKED
             )
-            UPDATE notification_messages m
-            SET status = CASE WHEN c.opted_out THEN 'inhibited'::notification_message_status
-                              ELSE 'leased'::notification_message_status END,
-                status_reason = CASE WHEN c.opted_out THEN 'disabled by user' ELSE m.status_reason END,
-                leased_until = CASE WHEN c.opted_out THEN NULL ELSE ? END,
-                queued_seconds = greatest(0, extract(epoch FROM (?::timestamptz
-                                     - coalesce(m.next_retry_after, m.created_at)))),
-                updated_at = ?
-            FROM claimable c, notification_templates t
-            WHERE m.id = c.id AND t.id = m.notification_template_id
-            RETURNING m.id, m.status::text, m.method::text, m.payload::text, m.attempt_count, m.created_at,
-                      m.leased_until, t.id, t.name, t.title_template, t.body_template, m.queued_seconds
+            , taken AS (
+                UPDATE notification_messages m
+                SET status = CASE WHEN c.opted_out THEN 'inhibited'::notification_message_status
+                                  ELSE 'leased'::notification_message_status END,
+                    status_reason = CASE WHEN c.opted_out THEN 'disabled by user' ELSE m.status_reason END,
+                    leased_until = CASE WHEN c.opted_out THEN NULL ELSE ? END,
+                    queued_seconds = greatest(0, extract(epoch FROM (?::timestamptz
+                                         - coalesce(m.next_retry_after, m.created_at)))),
+                    updated_at = ?
+                FROM claimable c, notification_templates t
+                WHERE m.id = c.id AND t.id = m.notification_template_id
+                RETURNING m.id, m.status::text AS status, m.method::text AS method, m.payload::text AS payload,
+                          m.attempt_count, m.created_at, m.leased_until, t.id AS template_id, t.name,
+                          t.title_template, t.body_template, m.queued_seconds
+            )
+            SELECT * FROM taken
+            UNION ALL
+            -- Ids without a row in this statement's snapshot, which is the lease's own: see LeaseResult.absent.
+            SELECT a.id, 'absent', NULL::text, NULL::text, NULL::integer, NULL::timestamptz, NULL::timestamptz,
+                   NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::double precision
+            FROM unnest(?::uuid[]) AS a(id)
+            WHERE NOT EXISTS (SELECT 1 FROM notification_messages m WHERE m.id = a.id)
             """;
 
     /**
@@ -94,26 +105,34 @@ public final class MessageStore {
      */
     public LeaseResult lease(Collection<UUID> ids, Instant now, Duration period, int maxAttempts) throws SQLException {
         if (ids.isEmpty()) {
-            return new LeaseResult(List.of(), List.of(), List.of());
+            return new LeaseResult(List.of(), List.of(), List.of(), List.of());
         }
         Instant until = now.plus(period);
         List<LeasedMessage> leased = new ArrayList<>();
         List<UUID> inhibited = new ArrayList<>();
         List<LeaseResult.Unreadable> unreadable = new ArrayList<>();
+        List<UUID> absent = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(LEASE)) {
-            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            Array idArray = connection.createArrayOf("uuid", ids.toArray());
+            statement.setArray(1, idArray);
             statement.setInt(2, maxAttempts);
             statement.setObject(3, utc(now));
             statement.setObject(4, utc(now));
             statement.setObject(5, utc(until));
             statement.setObject(6, utc(now));
             statement.setObject(7, utc(now));
+            statement.setArray(8, idArray);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     UUID id = rows.getObject(1, UUID.class);
-                    if ("inhibited".equals(rows.getString(2))) {
+                    String status = rows.getString(2);
+                    if ("inhibited".equals(status)) {
                         inhibited.add(id);
+                        continue;
+                    }
+                    if ("absent".equals(status)) {
+                        absent.add(id);
                         continue;
                     }
                     UUID templateId = rows.getObject(8, UUID.class);
@@ -143,7 +162,7 @@ public final class MessageStore {
                 }
             }
         }
-        return new LeaseResult(leased, inhibited, unreadable);
+        return new LeaseResult(leased, inhibited, unreadable, absent);
     }
 
     /** Writes a batch of outcomes in one statement; returns how many rows were still under their lease. */

@@ -172,6 +172,28 @@ class DispatchLoopTest {
     }
 
     @Test
+    void aTokenThatArrivesBeforeItsRowIsVisibleIsLeasedOnceTheRowIs() throws Exception {
+        UUID model = insert("model");
+        fixture.publish(List.of(model));
+        stepUntil("the model message sent", () -> "sent".equals(column(model, "status")));
+        UUID late = UUID.randomUUID();
+        // The token first, as the change stream can deliver a commit before the database shows it to others.
+        fixture.publish(List.of(late));
+        for (int turn = 0; turn < 5; turn++) {
+            step();
+        }
+        assertThat(sender.deliveriesOf(late)).isZero();
+
+        postgres.execute("INSERT INTO notification_messages (id, notification_template_id, user_id, method,"
+                + " created_by, payload) SELECT '" + late + "', notification_template_id, user_id, method,"
+                + " created_by, jsonb_set(payload, '{labels,name}', '\"late\"') FROM notification_messages"
+                + " WHERE id = '" + model + "'");
+
+        stepUntil("the late message sent", () -> "sent".equals(column(late, "status")));
+        assertThat(sender.deliveriesOf(late)).isEqualTo(1);
+    }
+
+    @Test
     void whilePausedNothingIsSentAndAfterResumeEverythingIs() throws Exception {
         siteConfig.setNotifierPaused(true);
         List<UUID> ids = List.of(insert("p1"), insert("p2"), insert("p3"));

@@ -57,6 +57,20 @@ class MessageStoreTest {
     }
 
     @Test
+    void anIdWithoutARowIsReportedAbsentAndAFinishedRowIsNot() throws SQLException {
+        UUID finished = enqueue(data.user().insert());
+        store.lease(List.of(finished), clock.instant(), LEASE, 5);
+        UUID unknown = UUID.randomUUID();
+
+        LeaseResult result = store.lease(List.of(finished, unknown), clock.instant(), LEASE, 5);
+
+        assertThat(result.leased()).isEmpty();
+        assertThat(result.absent())
+                .as("a row that exists but is someone else's lease is not absent: its token is spent")
+                .containsExactly(unknown);
+    }
+
+    @Test
     void nullsInTheProducersDataAndLabelsAreLeasedAsNulls() throws SQLException {
         UUID user = data.user().insert();
         // enqueue accepts JSON null as a data value; a producer writing rows itself can put one among the labels too.
