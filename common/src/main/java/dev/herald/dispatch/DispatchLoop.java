@@ -275,8 +275,14 @@ public final class DispatchLoop implements AutoCloseable {
         start(byMessage, lease);
     }
 
-    /** Leases again, when a retry is due, the tokens whose rows the lease could not see before. */
+    /**
+     * Leases again, when a retry is due, the tokens whose rows the lease could not see before. Not while paused: the
+     * pause switch stops sends, and a held token waits, its offset uncommitted, until the loop resumes.
+     */
     private void retryUnseen() throws SQLException {
+        if (consumerPaused) {
+            return;
+        }
         Instant now = wiring.clock().instant();
         Map<UUID, List<ConsumerRecord<String, byte[]>>> due = unseen.takeDue(now);
         if (due.isEmpty()) {

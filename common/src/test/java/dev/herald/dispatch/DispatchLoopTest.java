@@ -194,6 +194,35 @@ class DispatchLoopTest {
     }
 
     @Test
+    void aHeldTokenIsNotSentWhilePausedAndIsAfterResume() throws Exception {
+        UUID model = insert("model");
+        fixture.publish(List.of(model));
+        stepUntil("the model message sent", () -> "sent".equals(column(model, "status")));
+        UUID late = UUID.randomUUID();
+        fixture.publish(List.of(late));
+        for (int turn = 0; turn < 5; turn++) {
+            step();
+        }
+        siteConfig.setNotifierPaused(true);
+        Awaitility.await("the loop's pause switch sees the pause")
+                .atMost(Duration.ofSeconds(10))
+                .until(fixture::paused);
+        step(); // the loop follows the switch at the start of a turn
+        postgres.execute("INSERT INTO notification_messages (id, notification_template_id, user_id, method,"
+                + " created_by, payload) SELECT '" + late + "', notification_template_id, user_id, method,"
+                + " created_by, jsonb_set(payload, '{labels,name}', '\"late\"') FROM notification_messages"
+                + " WHERE id = '" + model + "'");
+
+        for (int turn = 0; turn < 20; turn++) {
+            step();
+        }
+        assertThat(sender.deliveriesOf(late)).as("paused").isZero();
+
+        siteConfig.setNotifierPaused(false);
+        stepUntil("the late message sent after resuming", () -> "sent".equals(column(late, "status")));
+    }
+
+    @Test
     void whilePausedNothingIsSentAndAfterResumeEverythingIs() throws Exception {
         siteConfig.setNotifierPaused(true);
         List<UUID> ids = List.of(insert("p1"), insert("p2"), insert("p3"));

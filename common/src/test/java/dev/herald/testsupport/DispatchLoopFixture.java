@@ -154,6 +154,11 @@ public final class DispatchLoopFixture implements AutoCloseable {
         }
     }
 
+    /** Whether the pause switch of the loop built last has seen the deployment paused. */
+    public boolean paused() {
+        return pauses.getLast().paused();
+    }
+
     /** The retry tokens written so far, read until {@code expected} arrived or 20 s passed. */
     public List<WorkToken> retryTokens(int expected) {
         TokenCodec codec = new TokenCodec();
