@@ -173,21 +173,11 @@ class DispatchLoopTest {
 
     @Test
     void aTokenThatArrivesBeforeItsRowIsVisibleIsLeasedOnceTheRowIs() throws Exception {
-        UUID model = insert("model");
-        fixture.publish(List.of(model));
-        stepUntil("the model message sent", () -> "sent".equals(column(model, "status")));
-        UUID late = UUID.randomUUID();
-        // The token first, as the change stream can deliver a commit before the database shows it to others.
-        fixture.publish(List.of(late));
-        for (int turn = 0; turn < 5; turn++) {
-            step();
-        }
-        assertThat(sender.deliveriesOf(late)).isZero();
+        HeldToken held = holdATokenWithoutItsRow();
+        assertThat(sender.deliveriesOf(held.late())).isZero();
 
-        postgres.execute("INSERT INTO notification_messages (id, notification_template_id, user_id, method,"
-                + " created_by, payload) SELECT '" + late + "', notification_template_id, user_id, method,"
-                + " created_by, jsonb_set(payload, '{labels,name}', '\"late\"') FROM notification_messages"
-                + " WHERE id = '" + model + "'");
+        makeTheRowAppear(held);
+        UUID late = held.late();
 
         stepUntil("the late message sent", () -> "sent".equals(column(late, "status")));
         assertThat(sender.deliveriesOf(late)).isEqualTo(1);
@@ -195,23 +185,14 @@ class DispatchLoopTest {
 
     @Test
     void aHeldTokenIsNotSentWhilePausedAndIsAfterResume() throws Exception {
-        UUID model = insert("model");
-        fixture.publish(List.of(model));
-        stepUntil("the model message sent", () -> "sent".equals(column(model, "status")));
-        UUID late = UUID.randomUUID();
-        fixture.publish(List.of(late));
-        for (int turn = 0; turn < 5; turn++) {
-            step();
-        }
+        HeldToken held = holdATokenWithoutItsRow();
+        UUID late = held.late();
         siteConfig.setNotifierPaused(true);
         Awaitility.await("the loop's pause switch sees the pause")
                 .atMost(Duration.ofSeconds(10))
                 .until(fixture::paused);
         step(); // the loop follows the switch at the start of a turn
-        postgres.execute("INSERT INTO notification_messages (id, notification_template_id, user_id, method,"
-                + " created_by, payload) SELECT '" + late + "', notification_template_id, user_id, method,"
-                + " created_by, jsonb_set(payload, '{labels,name}', '\"late\"') FROM notification_messages"
-                + " WHERE id = '" + model + "'");
+        makeTheRowAppear(held);
 
         for (int turn = 0; turn < 20; turn++) {
             step();
@@ -261,6 +242,32 @@ class DispatchLoopTest {
         loop.close(); // no further turn: the outcome is still only in the loop's buffer
 
         assertThat(column(id, "status")).isEqualTo("sent");
+    }
+
+    /** A token the loop holds because its row is not there yet, and the sent message its row will copy. */
+    private record HeldToken(UUID late, UUID model) {}
+
+    /**
+     * Publishes a token before its row exists, as the change stream can deliver a commit before the database shows it
+     * to others, and turns the loop until it holds the token.
+     */
+    private HeldToken holdATokenWithoutItsRow() throws Exception {
+        UUID model = insert("model");
+        fixture.publish(List.of(model));
+        stepUntil("the model message sent", () -> "sent".equals(column(model, "status")));
+        UUID late = UUID.randomUUID();
+        fixture.publish(List.of(late));
+        for (int turn = 0; turn < 5; turn++) {
+            step();
+        }
+        return new HeldToken(late, model);
+    }
+
+    private void makeTheRowAppear(HeldToken held) {
+        postgres.execute("INSERT INTO notification_messages (id, notification_template_id, user_id, method,"
+                + " created_by, payload) SELECT '" + held.late() + "', notification_template_id, user_id, method,"
+                + " created_by, jsonb_set(payload, '{labels,name}', '\"late\"') FROM notification_messages"
+                + " WHERE id = '" + held.model() + "'");
     }
 
     /** One turn of the loop, then the clock moves on far enough that outcomes are due to be written. */
